@@ -1,0 +1,22 @@
+//! Organizations, users, roles, sessions and the rules of signing in.
+
+mod email;
+mod lockout;
+mod organization;
+mod password_policy;
+mod role;
+mod session;
+mod user;
+
+pub use email::{Email, EmailError};
+pub use lockout::{AttemptDecision, LockoutPolicy, ThrottleState};
+pub use organization::{
+    NewOrganization, OnboardingStatus, Organization, OrganizationName, OrganizationNameError, Slug,
+    UnknownOnboardingStatus,
+};
+pub use password_policy::{
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordPolicyError, check_password,
+};
+pub use role::{Role, UnknownRole};
+pub use session::{NewSession, RefreshOutcome, RevocationReason, Session, TokenHash};
+pub use user::{FullName, FullNameError, NewUser, PasswordHash, User};

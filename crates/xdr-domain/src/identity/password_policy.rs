@@ -1,0 +1,122 @@
+//! Password policy per OWASP ASVS: length 12–128, no composition rules, and rejected when
+//! the zxcvbn strength estimator (which bundles lists of common passwords) scores it below 3,
+//! with the user's email and organization name as user-specific inputs.
+
+use thiserror::Error;
+use zxcvbn::{Score, zxcvbn};
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+/// zxcvbn score (0–4) a password must reach: 3 = "safely unguessable".
+const MIN_SCORE: Score = Score::Three;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PasswordPolicyError {
+    #[error("must be at least 12 characters")]
+    TooShort,
+    #[error("must be at most 128 characters")]
+    TooLong,
+    #[error("must not be the same as your email address")]
+    SameAsEmail,
+    #[error("is too easy to guess{}", hint_suffix(.0))]
+    TooWeak(Option<String>),
+}
+
+fn hint_suffix(hint: &Option<String>) -> String {
+    hint.as_ref().map(|h| format!(": {h}")).unwrap_or_default()
+}
+
+/// Checks a new password. `user_inputs` are words an attacker would try first
+/// (the email, its local part, the organization name, the person's name).
+pub fn check_password(password: &str, user_inputs: &[&str]) -> Result<(), PasswordPolicyError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(PasswordPolicyError::TooShort);
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(PasswordPolicyError::TooLong);
+    }
+    if user_inputs
+        .iter()
+        .any(|input| !input.is_empty() && input.trim().eq_ignore_ascii_case(password.trim()))
+    {
+        return Err(PasswordPolicyError::SameAsEmail);
+    }
+    let estimate = zxcvbn(password, user_inputs);
+    if estimate.score() < MIN_SCORE {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| w.to_string());
+        return Err(PasswordPolicyError::TooWeak(hint));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn length_bounds() {
+        assert_eq!(
+            check_password("short", &[]),
+            Err(PasswordPolicyError::TooShort)
+        );
+        assert_eq!(
+            check_password(&"x".repeat(129), &[]),
+            Err(PasswordPolicyError::TooLong)
+        );
+    }
+
+    #[test]
+    fn length_counts_characters_not_bytes() {
+        // 12 characters, 24 bytes: long enough.
+        assert_ne!(
+            check_password("ßñüéøåçðþæœƒ", &[]),
+            Err(PasswordPolicyError::TooShort)
+        );
+    }
+
+    #[test]
+    fn common_passwords_are_rejected() {
+        for weak in [
+            "password1234",
+            "qwertyuiop123",
+            "123456789012",
+            "iloveyou1234",
+        ] {
+            assert!(
+                matches!(
+                    check_password(weak, &[]),
+                    Err(PasswordPolicyError::TooWeak(_))
+                ),
+                "{weak}"
+            );
+        }
+    }
+
+    #[test]
+    fn user_inputs_weaken_a_password() {
+        let pw = "acmesecurity2024";
+        assert!(matches!(
+            check_password(pw, &["admin@acmesecurity.com", "acmesecurity"]),
+            Err(PasswordPolicyError::TooWeak(_))
+        ));
+    }
+
+    #[test]
+    fn equal_to_email_is_rejected() {
+        assert_eq!(
+            check_password("long.person@example.com", &["long.person@example.com"]),
+            Err(PasswordPolicyError::SameAsEmail)
+        );
+    }
+
+    #[test]
+    fn no_composition_rules() {
+        // All lower case, no digits, no symbols: fine when long and unpredictable.
+        assert_eq!(check_password("correct horse battery staple", &[]), Ok(()));
+        assert_eq!(check_password("violet tractor mango fjord", &[]), Ok(()));
+    }
+}

@@ -1,0 +1,14 @@
+//! Mini-XDR's pure model and rules: no I/O, no async, no framework, no crypto.
+//!
+//! Validated newtypes (`Email`, `OrganizationName`, `Role`...) exist only when valid, and the
+//! ports (`ports`) describe what the use cases need from storage.
+
+pub mod clock;
+pub mod error;
+pub mod identity;
+pub mod ids;
+pub mod ports;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Conflict, RepoError};
+pub use ids::{OrganizationId, SessionId, UserId};

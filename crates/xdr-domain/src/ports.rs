@@ -1,0 +1,129 @@
+//! Ports: what the use cases need from storage. Adapters (xdr-persistence, in-memory fakes)
+//! implement them. Every method that touches tenant data takes the `OrganizationId` and must
+//! filter by it; a record of another organization is reported exactly like a missing one.
+//!
+//! The traits are synchronous (diesel is); callers run them off the async workers.
+
+use chrono::{DateTime, Utc};
+
+use crate::error::RepoError;
+use crate::identity::{
+    AttemptDecision, Email, FullName, LockoutPolicy, NewOrganization, NewSession, NewUser,
+    Organization, OrganizationName, PasswordHash, RefreshOutcome, RevocationReason, Session,
+    TokenHash, User,
+};
+use crate::ids::{OrganizationId, SessionId, UserId};
+
+pub type RepoResult<T> = Result<T, RepoError>;
+
+pub trait OrganizationRepository: Send + Sync {
+    /// Creates the organization and its first admin in one transaction.
+    /// `Conflict::EmailTaken` / `Conflict::OrganizationExists` when either is taken; when only the
+    /// slug is taken the adapter picks a free one by adding a suffix.
+    fn create_with_admin(
+        &self,
+        organization: NewOrganization,
+        admin: NewUser,
+    ) -> RepoResult<(Organization, User)>;
+
+    fn get(&self, id: OrganizationId) -> RepoResult<Option<Organization>>;
+
+    /// Renames the organization (its slug stays). `Conflict::OrganizationExists` when taken.
+    fn rename(
+        &self,
+        id: OrganizationId,
+        name: &OrganizationName,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<Organization>>;
+}
+
+pub trait UserRepository: Send + Sync {
+    /// Emails are unique across all organizations: this is how sign-in finds the tenant.
+    fn find_by_email(&self, email: &Email) -> RepoResult<Option<User>>;
+
+    fn get(&self, org: OrganizationId, id: UserId) -> RepoResult<Option<User>>;
+
+    fn update_full_name(
+        &self,
+        org: OrganizationId,
+        id: UserId,
+        full_name: &FullName,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<User>>;
+
+    /// Returns false when no such user exists in `org`.
+    fn update_password(
+        &self,
+        org: OrganizationId,
+        id: UserId,
+        hash: &PasswordHash,
+        now: DateTime<Utc>,
+    ) -> RepoResult<bool>;
+
+    fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()>;
+}
+
+pub trait SessionRepository: Send + Sync {
+    fn create(&self, session: NewSession) -> RepoResult<Session>;
+
+    fn get(&self, org: OrganizationId, id: SessionId) -> RepoResult<Option<Session>>;
+
+    /// Atomically: if `presented` is the session's current refresh hash and the session is
+    /// active, replace it with `replacement` (generation + 1, last used = now) and remember
+    /// `presented` as rotated; if `presented` was rotated earlier, revoke the session
+    /// (`RevocationReason::RefreshReuse`). Two concurrent presentations of one token can never
+    /// both rotate.
+    fn rotate_refresh(
+        &self,
+        presented: &TokenHash,
+        replacement: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> RepoResult<RefreshOutcome>;
+
+    /// Revokes one session of `user` in `org`; false when there is no such active session.
+    fn revoke(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        id: SessionId,
+        reason: RevocationReason,
+        now: DateTime<Utc>,
+    ) -> RepoResult<bool>;
+
+    /// Revokes every active session of the user except `keep`; returns how many ended.
+    fn revoke_all_for_user(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        keep: Option<SessionId>,
+        reason: RevocationReason,
+        now: DateTime<Utc>,
+    ) -> RepoResult<u64>;
+
+    /// Active (not revoked, not expired) sessions of the user, newest first.
+    fn list_active_for_user(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Vec<Session>>;
+}
+
+pub trait LoginThrottleRepository: Send + Sync {
+    /// Applies `policy.register_attempt` to the stored state of `key` atomically (no two
+    /// concurrent calls may read the same state) and stores the result.
+    fn register_attempt(
+        &self,
+        key: &str,
+        policy: &LockoutPolicy,
+        now: DateTime<Utc>,
+    ) -> RepoResult<AttemptDecision>;
+
+    /// Forgets the attempts of `key` (after a successful sign-in).
+    fn clear(&self, key: &str) -> RepoResult<()>;
+}
+
+/// Readiness: does storage answer?
+pub trait HealthCheck: Send + Sync {
+    fn ping(&self) -> RepoResult<()>;
+}
