@@ -1,1 +1,27 @@
-//! xdr-auth
+//! Proving who a caller is: passwords, access tokens, sessions and lockout, and the identity use
+//! cases built on them (register, login, refresh, logout, change password...).
+//!
+//! Storage comes in through the ports of `xdr-domain`; this crate knows nothing of HTTP or SQL.
+
+mod blocking;
+pub mod config;
+pub mod error;
+pub mod jwt;
+pub mod password;
+pub mod principal;
+mod service;
+pub mod session_cache;
+pub mod tokens;
+pub mod usecases;
+
+pub use config::AuthConfig;
+pub use error::{
+    AccountError, AuthenticateError, InternalError, LoginError, RefreshError, RegisterError,
+};
+pub use jwt::{AccessClaims, AccessSubject, JwtKeyError, JwtKeyRing, TokenError};
+pub use password::{PasswordHashError, PasswordHasher};
+pub use principal::{ClientInfo, Principal};
+pub use service::{AuthService, IdentityStore};
+pub use tokens::{RefreshToken, TokenPair};
+pub use usecases::login::LoggedIn;
+pub use usecases::register::{RegisterInput, Registered};

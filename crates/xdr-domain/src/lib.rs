@@ -8,7 +8,9 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod ports;
+pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
 pub use ids::{OrganizationId, SessionId, UserId};
+pub use validation::FieldErrors;

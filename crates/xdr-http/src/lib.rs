@@ -1,1 +1,17 @@
-//! xdr-http
+//! Mini-XDR's HTTP API (API.md) on actix-web: handlers, extractors, error mapping and the
+//! OpenAPI document. Storage is reached only through the services and ports it is given.
+
+mod app;
+pub mod dto;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+mod json;
+pub mod openapi;
+pub mod state;
+pub mod trusted_proxies;
+
+pub use app::{OPENAPI_PATH, app};
+pub use error::ApiError;
+pub use state::{AppState, DEFAULT_BODY_LIMIT, HttpConfig};
+pub use trusted_proxies::{InvalidProxy, TrustedProxies};

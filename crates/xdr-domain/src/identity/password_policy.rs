@@ -42,7 +42,9 @@ pub fn check_password(password: &str, user_inputs: &[&str]) -> Result<(), Passwo
     {
         return Err(PasswordPolicyError::SameAsEmail);
     }
-    let estimate = zxcvbn(password, user_inputs);
+    let expanded = expand_user_inputs(user_inputs);
+    let words: Vec<&str> = expanded.iter().map(String::as_str).collect();
+    let estimate = zxcvbn(password, &words);
     if estimate.score() < MIN_SCORE {
         let hint = estimate
             .feedback()
@@ -51,6 +53,26 @@ pub fn check_password(password: &str, user_inputs: &[&str]) -> Result<(), Passwo
         return Err(PasswordPolicyError::TooWeak(hint));
     }
     Ok(())
+}
+
+/// Each input, its words ("acme", "security") and its words run together ("acmesecurity"):
+/// people build passwords from the parts of their organization's name and email.
+fn expand_user_inputs(inputs: &[&str]) -> Vec<String> {
+    let mut expanded = Vec::new();
+    for input in inputs {
+        let lower = input.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        expanded.push(words.concat());
+        expanded.extend(words.iter().map(|w| (*w).to_owned()));
+        expanded.push(lower.clone());
+    }
+    expanded.retain(|w| !w.is_empty());
+    expanded.sort();
+    expanded.dedup();
+    expanded
 }
 
 #[cfg(test)]
@@ -103,6 +125,27 @@ mod tests {
             check_password(pw, &["admin@acmesecurity.com", "acmesecurity"]),
             Err(PasswordPolicyError::TooWeak(_))
         ));
+    }
+
+    #[test]
+    fn organization_name_words_count_as_user_inputs() {
+        assert!(matches!(
+            check_password("acmesecurity2024!", &["Acme Security"]),
+            Err(PasswordPolicyError::TooWeak(_))
+        ));
+        assert_eq!(
+            expand_user_inputs(&["Acme Security", "ada@acme.io"]),
+            [
+                "acme",
+                "acme security",
+                "acmesecurity",
+                "ada",
+                "ada@acme.io",
+                "adaacmeio",
+                "io",
+                "security"
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,12 @@
+//! Runs synchronous storage calls on the blocking pool so async workers never wait on I/O.
+
+use xdr_domain::RepoError;
+
+/// Runs `job` on the blocking pool. A job that panicked or was cancelled is an internal error.
+pub(crate) async fn run<T: Send + 'static>(
+    job: impl FnOnce() -> Result<T, RepoError> + Send + 'static,
+) -> Result<T, RepoError> {
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| RepoError::Internal(format!("storage task failed: {e}")))?
+}

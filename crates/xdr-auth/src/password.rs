@@ -1,0 +1,154 @@
+//! Password hashing off the async workers, with bounded concurrency.
+//!
+//! bcrypt only reads the first 72 bytes of its input, so the password is first reduced to
+//! base64(SHA-256(password)) (44 bytes): long passwords keep all their strength and no two
+//! passwords that share a 72-byte prefix collide.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use thiserror::Error;
+use tokio::sync::Semaphore;
+use xdr_domain::identity::PasswordHash;
+use zeroize::Zeroizing;
+
+#[derive(Debug, Error)]
+pub enum PasswordHashError {
+    #[error("password hashing failed: {0}")]
+    Hash(String),
+    #[error("password hashing pool is closed")]
+    PoolClosed,
+}
+
+/// Computes and verifies bcrypt hashes on the blocking pool, at most `concurrency` at a time, so
+/// that a login storm queues (asynchronously) instead of starving other requests.
+#[derive(Debug, Clone)]
+pub struct PasswordHasher {
+    cost: u32,
+    permits: Arc<Semaphore>,
+    /// A real hash of a random password at the configured cost: unknown users are verified
+    /// against it so that their sign-in takes as long as a known user's.
+    dummy_hash: Arc<String>,
+}
+
+impl PasswordHasher {
+    /// Builds the hasher; computes the dummy hash once (this takes one hash's time).
+    pub fn new(cost: u32, concurrency: usize) -> Result<Self, PasswordHashError> {
+        let dummy_password = xdr_crypto::random_token();
+        let dummy = bcrypt::hash(prehash(dummy_password.expose()).as_bytes(), cost)
+            .map_err(|e| PasswordHashError::Hash(e.to_string()))?;
+        Ok(Self {
+            cost,
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            dummy_hash: Arc::new(dummy),
+        })
+    }
+
+    pub fn cost(&self) -> u32 {
+        self.cost
+    }
+
+    pub async fn hash(&self, password: &str) -> Result<PasswordHash, PasswordHashError> {
+        let input = prehash(password);
+        let cost = self.cost;
+        let encoded = self
+            .run(move || bcrypt::hash(input.as_bytes(), cost))
+            .await?
+            .map_err(|e| PasswordHashError::Hash(e.to_string()))?;
+        Ok(PasswordHash::new(encoded))
+    }
+
+    /// Verifies `password` against `hash`, or against the dummy hash when there is no user
+    /// (always false then). A malformed stored hash verifies as false.
+    pub async fn verify(
+        &self,
+        password: &str,
+        hash: Option<&PasswordHash>,
+    ) -> Result<bool, PasswordHashError> {
+        let input = prehash(password);
+        let (target, real) = match hash {
+            Some(h) => (h.as_str().to_owned(), true),
+            None => (self.dummy_hash.as_str().to_owned(), false),
+        };
+        let matched = self
+            .run(move || bcrypt::verify(input.as_bytes(), &target).unwrap_or(false))
+            .await?;
+        Ok(matched && real)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, PasswordHashError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| PasswordHashError::PoolClosed)?;
+        tokio::task::spawn_blocking(job)
+            .await
+            .map_err(|_| PasswordHashError::PoolClosed)
+    }
+}
+
+fn prehash(password: &str) -> Zeroizing<String> {
+    Zeroizing::new(STANDARD.encode(xdr_crypto::sha256(password.as_bytes())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEST_COST: u32 = 4;
+
+    #[tokio::test]
+    async fn hash_and_verify() {
+        let hasher = PasswordHasher::new(TEST_COST, 2).unwrap();
+        let hash = hasher.hash("violet tractor mango fjord").await.unwrap();
+        assert!(hash.as_str().starts_with("$2b$04$"));
+        assert!(
+            hasher
+                .verify("violet tractor mango fjord", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("violet tractor mango fjorD", Some(&hash))
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn unknown_user_never_verifies() {
+        let hasher = PasswordHasher::new(TEST_COST, 1).unwrap();
+        assert!(!hasher.verify("anything at all here", None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn long_passwords_differ_beyond_72_bytes() {
+        let hasher = PasswordHasher::new(TEST_COST, 1).unwrap();
+        let base = "x".repeat(100);
+        let hash = hasher.hash(&format!("{base}a")).await.unwrap();
+        assert!(
+            !hasher
+                .verify(&format!("{base}b"), Some(&hash))
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn malformed_hash_is_false_not_error() {
+        let hasher = PasswordHasher::new(TEST_COST, 1).unwrap();
+        let bad = PasswordHash::new("not a bcrypt hash".into());
+        assert!(
+            !hasher
+                .verify("whatever password", Some(&bad))
+                .await
+                .unwrap()
+        );
+    }
+}

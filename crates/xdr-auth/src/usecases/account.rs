@@ -1,0 +1,108 @@
+//! The signed-in user's own account: profile and password.
+
+use std::sync::Arc;
+
+use xdr_domain::FieldErrors;
+use xdr_domain::identity::{FullName, Organization, RevocationReason, User, check_password};
+
+use crate::blocking;
+use crate::error::{AccountError, LoginError};
+use crate::principal::Principal;
+use crate::service::AuthService;
+
+impl AuthService {
+    /// The caller and their organization.
+    pub async fn me(&self, principal: &Principal) -> Result<(User, Organization), AccountError> {
+        let (users, orgs) = (
+            Arc::clone(&self.store.users),
+            Arc::clone(&self.store.organizations),
+        );
+        let (org, id) = (principal.organization_id, principal.user_id);
+        let found = blocking::run(move || Ok((users.get(org, id)?, orgs.get(org)?))).await?;
+        match found {
+            (Some(user), Some(organization)) => Ok((user, organization)),
+            _ => Err(AccountError::NotFound),
+        }
+    }
+
+    pub async fn update_full_name(
+        &self,
+        principal: &Principal,
+        full_name: &str,
+    ) -> Result<User, AccountError> {
+        let mut errors = FieldErrors::new();
+        let Some(name) = errors.check("full_name", FullName::parse(full_name)) else {
+            return Err(AccountError::Validation(errors));
+        };
+        let users = Arc::clone(&self.store.users);
+        let (org, id, now) = (principal.organization_id, principal.user_id, self.now());
+        let updated = blocking::run(move || users.update_full_name(org, id, &name, now)).await?;
+        updated.ok_or(AccountError::NotFound)
+    }
+
+    /// Changes the caller's password after checking the current one (which counts toward the
+    /// lockout like a sign-in), then ends every other session of the caller.
+    pub async fn change_password(
+        &self,
+        principal: &Principal,
+        current: &str,
+        new: &str,
+    ) -> Result<(), AccountError> {
+        let (user, organization) = self.me(principal).await?;
+        self.register_attempt(user.email.as_str())
+            .await
+            .map_err(|e| match e {
+                LoginError::Locked {
+                    retry_after_seconds,
+                } => AccountError::Locked {
+                    retry_after_seconds,
+                },
+                LoginError::Internal(i) => AccountError::Internal(i),
+                LoginError::InvalidCredentials => AccountError::NotFound,
+            })?;
+        let mut errors = FieldErrors::new();
+        if !self
+            .hasher
+            .verify(current, Some(&user.password_hash))
+            .await?
+        {
+            errors.add("current_password", "is incorrect");
+            return Err(AccountError::Validation(errors));
+        }
+        let local_part = user.email.as_str().split('@').next().unwrap_or_default();
+        let inputs = [
+            user.email.as_str(),
+            local_part,
+            organization.name.as_str(),
+            user.full_name.as_str(),
+            current,
+        ];
+        errors.check("new_password", check_password(new, &inputs));
+        if !errors.is_empty() {
+            return Err(AccountError::Validation(errors));
+        }
+        let hash = self.hasher.hash(new).await?;
+        let (users, throttle) = (
+            Arc::clone(&self.store.users),
+            Arc::clone(&self.store.throttle),
+        );
+        let key = super::login::throttle_key(user.email.as_str());
+        let (org, id, now) = (principal.organization_id, principal.user_id, self.now());
+        let updated = blocking::run(move || {
+            throttle.clear(&key)?;
+            users.update_password(org, id, &hash, now)
+        })
+        .await?;
+        if !updated {
+            return Err(AccountError::NotFound);
+        }
+        self.end_user_sessions(
+            principal,
+            Some(principal.session_id),
+            RevocationReason::PasswordChanged,
+        )
+        .await?;
+        tracing::info!(user_id = %principal.user_id, "password changed; other sessions ended");
+        Ok(())
+    }
+}

@@ -1,0 +1,38 @@
+//! Turning a bearer token into a verified `Principal`.
+
+use std::sync::Arc;
+
+use crate::blocking;
+use crate::error::AuthenticateError;
+use crate::principal::Principal;
+use crate::service::AuthService;
+
+impl AuthService {
+    /// Verifies the access token and that its session is still active (cached ≤ 1 s).
+    pub async fn authenticate(&self, bearer: &str) -> Result<Principal, AuthenticateError> {
+        let now = self.now();
+        let claims = self
+            .jwt
+            .verify(bearer, now)
+            .map_err(|_| AuthenticateError::Unauthorized)?;
+        let principal = Principal {
+            user_id: claims.sub,
+            organization_id: claims.org,
+            role: claims.role,
+            session_id: claims.sid,
+        };
+        if self.cache.is_fresh(principal.session_id, principal.user_id) {
+            return Ok(principal);
+        }
+        let sessions = Arc::clone(&self.store.sessions);
+        let (org, sid) = (principal.organization_id, principal.session_id);
+        let session = blocking::run(move || sessions.get(org, sid)).await?;
+        match session {
+            Some(s) if s.user_id == principal.user_id && s.is_active(now) => {
+                self.cache.remember(s.id, s.user_id);
+                Ok(principal)
+            }
+            _ => Err(AuthenticateError::Unauthorized),
+        }
+    }
+}

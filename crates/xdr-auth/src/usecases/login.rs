@@ -1,0 +1,114 @@
+//! Sign-in with email and password, behind the lockout.
+
+use std::sync::Arc;
+
+use xdr_domain::identity::{AttemptDecision, User};
+
+use crate::blocking;
+use crate::error::LoginError;
+use crate::principal::ClientInfo;
+use crate::service::AuthService;
+use crate::tokens::TokenPair;
+
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub tokens: TokenPair,
+    pub user: User,
+}
+
+/// The lockout key of an email as typed: a hash, so that attempted addresses (including ones
+/// that belong to nobody) are not stored in the clear. Uses the same normalization as `Email`.
+pub(crate) fn throttle_key(raw_email: &str) -> String {
+    xdr_crypto::sha256_hex(raw_email.trim().to_lowercase().as_bytes())
+}
+
+impl AuthService {
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<LoggedIn, LoginError> {
+        self.register_attempt(email).await?;
+        let user = self.find_user_by_email(email).await?;
+        let verified = self
+            .hasher
+            .verify(password, user.as_ref().map(|u| &u.password_hash))
+            .await?;
+        let user = match user {
+            Some(user) if verified && user.is_active => user,
+            _ => {
+                tracing::info!(ip = client.ip.as_deref(), "failed sign-in");
+                return Err(LoginError::InvalidCredentials);
+            }
+        };
+        let now = self.now();
+        let (throttle, users) = (
+            Arc::clone(&self.store.throttle),
+            Arc::clone(&self.store.users),
+        );
+        let key = throttle_key(email);
+        let (org, id) = (user.organization_id, user.id);
+        blocking::run(move || {
+            throttle.clear(&key)?;
+            users.record_login(org, id, now)
+        })
+        .await?;
+        let tokens = self.start_session(&user, client).await?;
+        let user = User {
+            last_login_at: Some(now),
+            ..user
+        };
+        Ok(LoggedIn { tokens, user })
+    }
+
+    /// Counts the attempt before any password check; refuses when the key is locked.
+    pub(crate) async fn register_attempt(&self, email: &str) -> Result<(), LoginError> {
+        let throttle = Arc::clone(&self.store.throttle);
+        let key = throttle_key(email);
+        let policy = self.config.lockout;
+        let now = self.now();
+        let decision = blocking::run(move || throttle.register_attempt(&key, &policy, now)).await?;
+        match decision {
+            AttemptDecision::Proceed => Ok(()),
+            AttemptDecision::Locked {
+                until,
+                newly_locked,
+            } => {
+                if newly_locked {
+                    tracing::warn!(until = %until, "sign-in locked after repeated failures");
+                }
+                let seconds = (until - now).num_seconds().max(1);
+                Err(LoginError::Locked {
+                    retry_after_seconds: u64::try_from(seconds).unwrap_or(1),
+                })
+            }
+        }
+    }
+
+    async fn find_user_by_email(&self, raw: &str) -> Result<Option<User>, LoginError> {
+        let Ok(email) = xdr_domain::identity::Email::parse(raw) else {
+            return Ok(None);
+        };
+        let users = Arc::clone(&self.store.users);
+        Ok(blocking::run(move || users.find_by_email(&email)).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttle_key_normalizes_like_email() {
+        assert_eq!(
+            throttle_key(" Alice@Example.com "),
+            throttle_key("alice@example.com")
+        );
+        assert_ne!(
+            throttle_key("alice@example.com"),
+            throttle_key("bob@example.com")
+        );
+        assert_eq!(throttle_key("x").len(), 64);
+    }
+}

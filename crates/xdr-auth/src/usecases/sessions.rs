@@ -1,0 +1,73 @@
+//! Ending sessions and listing them.
+
+use std::sync::Arc;
+
+use xdr_domain::SessionId;
+use xdr_domain::identity::{RevocationReason, Session};
+
+use crate::blocking;
+use crate::error::AccountError;
+use crate::principal::Principal;
+use crate::service::AuthService;
+
+impl AuthService {
+    /// Ends the caller's current session.
+    pub async fn logout(&self, principal: &Principal) -> Result<(), AccountError> {
+        self.end_session(principal, principal.session_id, RevocationReason::Logout)
+            .await
+    }
+
+    /// Ends every session of the caller.
+    pub async fn logout_all(&self, principal: &Principal) -> Result<u64, AccountError> {
+        self.end_user_sessions(principal, None, RevocationReason::LogoutAll)
+            .await
+    }
+
+    /// Ends one of the caller's own sessions; another user's session is `NotFound`.
+    pub async fn revoke_session(
+        &self,
+        principal: &Principal,
+        id: SessionId,
+    ) -> Result<(), AccountError> {
+        self.end_session(principal, id, RevocationReason::RevokedByUser)
+            .await
+    }
+
+    pub async fn list_sessions(&self, principal: &Principal) -> Result<Vec<Session>, AccountError> {
+        let sessions = Arc::clone(&self.store.sessions);
+        let (org, user, now) = (principal.organization_id, principal.user_id, self.now());
+        Ok(blocking::run(move || sessions.list_active_for_user(org, user, now)).await?)
+    }
+
+    async fn end_session(
+        &self,
+        principal: &Principal,
+        id: SessionId,
+        reason: RevocationReason,
+    ) -> Result<(), AccountError> {
+        let sessions = Arc::clone(&self.store.sessions);
+        let (org, user, now) = (principal.organization_id, principal.user_id, self.now());
+        let ended = blocking::run(move || sessions.revoke(org, user, id, reason, now)).await?;
+        self.cache.forget(id);
+        if ended {
+            Ok(())
+        } else {
+            Err(AccountError::NotFound)
+        }
+    }
+
+    pub(crate) async fn end_user_sessions(
+        &self,
+        principal: &Principal,
+        keep: Option<SessionId>,
+        reason: RevocationReason,
+    ) -> Result<u64, AccountError> {
+        let sessions = Arc::clone(&self.store.sessions);
+        let (org, user, now) = (principal.organization_id, principal.user_id, self.now());
+        let ended =
+            blocking::run(move || sessions.revoke_all_for_user(org, user, keep, reason, now))
+                .await?;
+        self.cache.forget_user(user);
+        Ok(ended)
+    }
+}

@@ -1,0 +1,7 @@
+//! Request extractors: who is calling, from where, with which role.
+
+mod auth_context;
+mod client;
+
+pub use auth_context::{Admin, Analyst, AuthContext, Authorized, MinRole, SocLead, Viewer};
+pub use client::{Client, client_info};

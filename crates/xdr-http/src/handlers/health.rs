@@ -1,0 +1,43 @@
+//! Liveness and readiness (no authentication).
+
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthStatus {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, body = HealthStatus)))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus { status: "ok" })
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/readyz", tag = "health",
+    responses((status = 200, body = HealthStatus), (status = 503, body = HealthStatus)))]
+pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let health = Arc::clone(&state.health);
+    match web::block(move || health.ping()).await {
+        Ok(Ok(())) => HttpResponse::Ok().json(HealthStatus { status: "ok" }),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            HttpResponse::ServiceUnavailable().json(HealthStatus {
+                status: "unavailable",
+            })
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check could not run");
+            HttpResponse::ServiceUnavailable().json(HealthStatus {
+                status: "unavailable",
+            })
+        }
+    }
+}

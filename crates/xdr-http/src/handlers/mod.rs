@@ -1,0 +1,5 @@
+//! Handlers, one module per area of API.md.
+
+pub mod auth;
+pub mod health;
+pub mod organization;
