@@ -1,0 +1,113 @@
+//! `Database`: the pool, its backend, migrations, and the repositories built on it.
+
+use std::sync::Arc;
+
+use xdr_domain::ports::{
+    HealthCheck, LoginThrottleRepository, OrganizationRepository, RepoResult, SessionRepository,
+    UserRepository,
+};
+
+use crate::config::{Backend, DatabaseConfig, Target};
+use crate::error::{PersistenceError, pool_error};
+use crate::pool::{self, AnyPool, AnyPooledConnection};
+use crate::repos::{
+    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository,
+};
+use crate::{migrations, repos};
+
+/// A pool of connections to one database. Cheap to clone (clones share the pool).
+#[derive(Clone)]
+pub struct Database {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend)
+            .field("pool", &self.pool.state())
+            .finish()
+    }
+}
+
+/// Every port this crate implements, ready to hand to the use cases.
+#[derive(Clone)]
+pub struct Repositories {
+    pub organizations: Arc<dyn OrganizationRepository>,
+    pub users: Arc<dyn UserRepository>,
+    pub sessions: Arc<dyn SessionRepository>,
+    pub login_throttle: Arc<dyn LoginThrottleRepository>,
+    pub health: Arc<dyn HealthCheck>,
+}
+
+impl std::fmt::Debug for Repositories {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repositories").finish_non_exhaustive()
+    }
+}
+
+impl Database {
+    /// Opens the pool (and one connection, so that an unreachable database fails here). For
+    /// SQLite the file's directory is created. Does not run migrations.
+    pub fn connect(config: &DatabaseConfig) -> Result<Database, PersistenceError> {
+        let target = Target::parse(&config.url)?;
+        let backend = target.backend();
+        let pool = pool::build(config, target)?;
+        Ok(Database { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the migrations not applied yet; returns their names, oldest first.
+    pub fn run_pending_migrations(&self) -> Result<Vec<String>, PersistenceError> {
+        let mut conn = self.pool.get()?;
+        migrations::run_pending(&mut conn)
+    }
+
+    /// Reverts every applied migration (drops every table). For tests and operators only.
+    pub fn revert_all_migrations(&self) -> Result<Vec<String>, PersistenceError> {
+        let mut conn = self.pool.get()?;
+        migrations::revert(&mut conn)
+    }
+
+    pub fn organizations(&self) -> SqlOrganizationRepository {
+        SqlOrganizationRepository::new(self.clone())
+    }
+
+    pub fn users(&self) -> SqlUserRepository {
+        SqlUserRepository::new(self.clone())
+    }
+
+    pub fn sessions(&self) -> SqlSessionRepository {
+        SqlSessionRepository::new(self.clone())
+    }
+
+    pub fn login_throttle(&self) -> SqlLoginThrottleRepository {
+        SqlLoginThrottleRepository::new(self.clone())
+    }
+
+    /// All repositories as trait objects.
+    pub fn repositories(&self) -> Repositories {
+        Repositories {
+            organizations: Arc::new(self.organizations()),
+            users: Arc::new(self.users()),
+            sessions: Arc::new(self.sessions()),
+            login_throttle: Arc::new(self.login_throttle()),
+            health: Arc::new(self.clone()),
+        }
+    }
+
+    /// A pooled connection; waiting longer than the connect timeout is "unavailable".
+    pub(crate) fn conn(&self) -> RepoResult<AnyPooledConnection> {
+        self.pool.get().map_err(pool_error)
+    }
+}
+
+impl HealthCheck for Database {
+    fn ping(&self) -> RepoResult<()> {
+        repos::health::ping(self)
+    }
+}

@@ -1,0 +1,31 @@
+//! Rows as stored, and their conversion to and from domain values. A stored value that does not
+//! make a valid domain value is `RepoError::Corrupt`.
+//!
+//! Queries select explicit column tuples (`ORGANIZATION_COLUMNS`...) rather than
+//! `Row::as_select()`: a tuple of columns works on every backend, while `as_select()` is typed on
+//! the multi-backend and cannot be handed to SQLite or PostgreSQL inside a `RETURNING` clause.
+
+mod organization;
+mod session;
+mod throttle;
+mod user;
+
+pub(crate) use organization::{NewOrganizationRow, ORGANIZATION_COLUMNS, OrganizationRow};
+pub(crate) use session::{NewSessionRow, RetiredTokenRow, SESSION_COLUMNS, SessionRow};
+pub(crate) use throttle::{THROTTLE_COLUMNS, ThrottleRow};
+pub(crate) use user::{NewUserRow, USER_COLUMNS, UserRow};
+
+use std::str::FromStr;
+
+use xdr_domain::RepoError;
+
+use crate::error::corrupt;
+
+/// Parses a stored value (an id, a role...) or reports which column holds garbage.
+pub(crate) fn parse_stored<T>(raw: &str, column: &str) -> Result<T, RepoError>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    raw.parse().map_err(|e| corrupt(column, e))
+}

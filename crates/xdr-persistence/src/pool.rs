@@ -1,0 +1,106 @@
+//! The r2d2 pool: a connection manager that knows its backend, and SQLite's per-connection setup.
+
+use std::time::Duration;
+
+use diesel::connection::{Connection, SimpleConnection};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, CustomizeConnection, ManageConnection, Pool, R2D2Connection};
+use diesel::sqlite::SqliteConnection;
+
+use crate::config::{DatabaseConfig, Target, redact_url};
+use crate::connection::AnyConnection;
+use crate::error::PersistenceError;
+
+pub(crate) type AnyPool = Pool<AnyConnectionManager>;
+pub(crate) type AnyPooledConnection = r2d2::PooledConnection<AnyConnectionManager>;
+
+/// Opens connections of the configured backend only. (The `MultiConnection` derive's own
+/// `establish` tries every backend in turn, which hides the real error of the intended one.)
+pub(crate) struct AnyConnectionManager {
+    target: Target,
+}
+
+impl std::fmt::Debug for AnyConnectionManager {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.target {
+            Target::Sqlite(path) => write!(f, "AnyConnectionManager(sqlite://{})", path.display()),
+            Target::Postgres(url) => write!(f, "AnyConnectionManager({})", redact_url(url)),
+        }
+    }
+}
+
+impl ManageConnection for AnyConnectionManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        match &self.target {
+            Target::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                SqliteConnection::establish(&path)
+                    .map(AnyConnection::Sqlite)
+                    .map_err(r2d2::Error::ConnectionError)
+            }
+            Target::Postgres(url) => PgConnection::establish(url)
+                .map(AnyConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        let pinged = match conn {
+            AnyConnection::Postgresql(c) => c.ping(),
+            AnyConnection::Sqlite(c) => c.ping(),
+        };
+        pinged.map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        std::thread::panicking()
+            || match conn {
+                AnyConnection::Postgresql(c) => c.is_broken(),
+                AnyConnection::Sqlite(c) => c.is_broken(),
+            }
+    }
+}
+
+/// Per-connection SQLite settings. `busy_timeout` comes first so that the statements after it
+/// (switching to WAL needs a lock) already wait instead of failing.
+#[derive(Debug)]
+struct SqlitePragmas {
+    busy_timeout: Duration,
+}
+
+impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        let AnyConnection::Sqlite(conn) = conn else {
+            return Ok(());
+        };
+        let millis = self.busy_timeout.as_millis().min(i32::MAX as u128);
+        conn.batch_execute(&format!("PRAGMA busy_timeout = {millis};"))?;
+        conn.batch_execute(
+            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+        )?;
+        Ok(())
+    }
+}
+
+pub(crate) fn build(config: &DatabaseConfig, target: Target) -> Result<AnyPool, PersistenceError> {
+    if let Target::Sqlite(path) = &target
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(PersistenceError::CreateDirectory)?;
+    }
+    let customizer = SqlitePragmas {
+        busy_timeout: config.sqlite_busy_timeout,
+    };
+    let pool = Pool::builder()
+        .max_size(config.pool_size.max(1))
+        // One connection up front: `connect` fails at once when the database is unreachable;
+        // the others open on demand.
+        .min_idle(Some(1))
+        .connection_timeout(config.connect_timeout)
+        .connection_customizer(Box::new(customizer))
+        .build(AnyConnectionManager { target })?;
+    Ok(pool)
+}

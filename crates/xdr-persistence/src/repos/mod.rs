@@ -1,0 +1,13 @@
+//! The port implementations. Every tenant query filters by the `OrganizationId` it is given.
+
+pub(crate) mod health;
+mod organizations;
+mod refresh;
+mod sessions;
+mod throttle;
+mod users;
+
+pub use organizations::SqlOrganizationRepository;
+pub use sessions::SqlSessionRepository;
+pub use throttle::SqlLoginThrottleRepository;
+pub use users::SqlUserRepository;

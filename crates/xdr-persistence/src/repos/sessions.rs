@@ -1,0 +1,132 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use xdr_domain::identity::{NewSession, RefreshOutcome, RevocationReason, Session, TokenHash};
+use xdr_domain::ports::{RepoResult, SessionRepository};
+use xdr_domain::{OrganizationId, SessionId, UserId};
+
+use super::refresh;
+use crate::database::Database;
+use crate::error::DbResultExt;
+use crate::models::{NewSessionRow, SESSION_COLUMNS, SessionRow};
+use crate::schema::sessions;
+use crate::time::to_db;
+use crate::tx::write_transaction;
+
+#[derive(Debug, Clone)]
+pub struct SqlSessionRepository {
+    db: Database,
+}
+
+impl SqlSessionRepository {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+impl SessionRepository for SqlSessionRepository {
+    fn create(&self, session: NewSession) -> RepoResult<Session> {
+        let mut conn = self.db.conn()?;
+        diesel::insert_into(sessions::table)
+            .values(NewSessionRow::from(&session))
+            .returning(SESSION_COLUMNS)
+            .get_result::<SessionRow>(&mut *conn)
+            .repo()?
+            .try_into()
+    }
+
+    fn get(&self, org: OrganizationId, id: SessionId) -> RepoResult<Option<Session>> {
+        let mut conn = self.db.conn()?;
+        sessions::table
+            .filter(sessions::organization_id.eq(org.to_string()))
+            .filter(sessions::id.eq(id.to_string()))
+            .select(SESSION_COLUMNS)
+            .first::<SessionRow>(&mut *conn)
+            .optional()
+            .repo()?
+            .map(Session::try_from)
+            .transpose()
+    }
+
+    fn rotate_refresh(
+        &self,
+        presented: &TokenHash,
+        replacement: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> RepoResult<RefreshOutcome> {
+        let mut conn = self.db.conn()?;
+        write_transaction(&mut conn, |c| {
+            refresh::rotate(c, presented, replacement, now)
+        })
+    }
+
+    fn revoke(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        id: SessionId,
+        reason: RevocationReason,
+        now: DateTime<Utc>,
+    ) -> RepoResult<bool> {
+        let mut conn = self.db.conn()?;
+        let ended = diesel::update(sessions::table)
+            .filter(sessions::organization_id.eq(org.to_string()))
+            .filter(sessions::user_id.eq(user.to_string()))
+            .filter(sessions::id.eq(id.to_string()))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(to_db(now)))
+            .set((
+                sessions::revoked_at.eq(to_db(now)),
+                sessions::revoked_reason.eq(reason.as_str()),
+            ))
+            .execute(&mut *conn)
+            .repo()?;
+        Ok(ended > 0)
+    }
+
+    fn revoke_all_for_user(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        keep: Option<SessionId>,
+        reason: RevocationReason,
+        now: DateTime<Utc>,
+    ) -> RepoResult<u64> {
+        // No session has an empty id, so `id <> ''` keeps nothing.
+        let keep = keep.map(|k| k.to_string()).unwrap_or_default();
+        let mut conn = self.db.conn()?;
+        let ended = diesel::update(sessions::table)
+            .filter(sessions::organization_id.eq(org.to_string()))
+            .filter(sessions::user_id.eq(user.to_string()))
+            .filter(sessions::id.ne(keep))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(to_db(now)))
+            .set((
+                sessions::revoked_at.eq(to_db(now)),
+                sessions::revoked_reason.eq(reason.as_str()),
+            ))
+            .execute(&mut *conn)
+            .repo()?;
+        Ok(u64::try_from(ended).unwrap_or(u64::MAX))
+    }
+
+    fn list_active_for_user(
+        &self,
+        org: OrganizationId,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Vec<Session>> {
+        let mut conn = self.db.conn()?;
+        sessions::table
+            .filter(sessions::organization_id.eq(org.to_string()))
+            .filter(sessions::user_id.eq(user.to_string()))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(to_db(now)))
+            .order((sessions::created_at.desc(), sessions::id.desc()))
+            .select(SESSION_COLUMNS)
+            .load::<SessionRow>(&mut *conn)
+            .repo()?
+            .into_iter()
+            .map(Session::try_from)
+            .collect()
+    }
+}

@@ -1,0 +1,104 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use xdr_domain::identity::{Email, FullName, PasswordHash, User};
+use xdr_domain::ports::{RepoResult, UserRepository};
+use xdr_domain::{OrganizationId, UserId};
+
+use crate::database::Database;
+use crate::error::DbResultExt;
+use crate::models::{USER_COLUMNS, UserRow};
+use crate::schema::users;
+use crate::time::to_db;
+
+#[derive(Debug, Clone)]
+pub struct SqlUserRepository {
+    db: Database,
+}
+
+impl SqlUserRepository {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+fn to_user(row: Option<UserRow>) -> RepoResult<Option<User>> {
+    row.map(User::try_from).transpose()
+}
+
+impl UserRepository for SqlUserRepository {
+    fn find_by_email(&self, email: &Email) -> RepoResult<Option<User>> {
+        let mut conn = self.db.conn()?;
+        let row = users::table
+            .filter(users::email.eq(email.as_str()))
+            .select(USER_COLUMNS)
+            .first::<UserRow>(&mut *conn)
+            .optional()
+            .repo()?;
+        to_user(row)
+    }
+
+    fn get(&self, org: OrganizationId, id: UserId) -> RepoResult<Option<User>> {
+        let mut conn = self.db.conn()?;
+        let row = users::table
+            .filter(users::organization_id.eq(org.to_string()))
+            .filter(users::id.eq(id.to_string()))
+            .select(USER_COLUMNS)
+            .first::<UserRow>(&mut *conn)
+            .optional()
+            .repo()?;
+        to_user(row)
+    }
+
+    fn update_full_name(
+        &self,
+        org: OrganizationId,
+        id: UserId,
+        full_name: &FullName,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<User>> {
+        let mut conn = self.db.conn()?;
+        let row = diesel::update(users::table)
+            .filter(users::organization_id.eq(org.to_string()))
+            .filter(users::id.eq(id.to_string()))
+            .set((
+                users::full_name.eq(full_name.as_str()),
+                users::updated_at.eq(to_db(now)),
+            ))
+            .returning(USER_COLUMNS)
+            .get_result::<UserRow>(&mut *conn)
+            .optional()
+            .repo()?;
+        to_user(row)
+    }
+
+    fn update_password(
+        &self,
+        org: OrganizationId,
+        id: UserId,
+        hash: &PasswordHash,
+        now: DateTime<Utc>,
+    ) -> RepoResult<bool> {
+        let mut conn = self.db.conn()?;
+        let changed = diesel::update(users::table)
+            .filter(users::organization_id.eq(org.to_string()))
+            .filter(users::id.eq(id.to_string()))
+            .set((
+                users::password_hash.eq(hash.as_str()),
+                users::updated_at.eq(to_db(now)),
+            ))
+            .execute(&mut *conn)
+            .repo()?;
+        Ok(changed > 0)
+    }
+
+    fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()> {
+        let mut conn = self.db.conn()?;
+        diesel::update(users::table)
+            .filter(users::organization_id.eq(org.to_string()))
+            .filter(users::id.eq(id.to_string()))
+            .set(users::last_login_at.eq(to_db(now)))
+            .execute(&mut *conn)
+            .repo()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,78 @@
+//! The diesel schema, shared by both backends: ids are UUID strings in TEXT columns and
+//! timestamps are UTC `Timestamp`s (TEXT on SQLite, `TIMESTAMP` on PostgreSQL).
+
+diesel::table! {
+    organizations (id) {
+        id -> Text,
+        name -> Text,
+        name_key -> Text,
+        slug -> Text,
+        onboarding_status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        full_name -> Text,
+        role -> Text,
+        is_active -> Bool,
+        password_hash -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        organization_id -> Text,
+        user_id -> Text,
+        refresh_token_hash -> Text,
+        generation -> BigInt,
+        user_agent -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    retired_refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        organization_id -> Text,
+        retired_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_throttles (key) {
+        key -> Text,
+        failures -> Integer,
+        window_started_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(sessions -> organizations (organization_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(retired_refresh_tokens -> sessions (session_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    users,
+    sessions,
+    retired_refresh_tokens,
+    login_throttles,
+);

@@ -1,0 +1,54 @@
+use std::time::Duration;
+
+use xdr_domain::ports::HealthCheck;
+use xdr_persistence::{Backend, Database, DatabaseConfig, PersistenceError};
+
+fn ping(db: &Database) {
+    db.ping().unwrap();
+    db.repositories().health.ping().unwrap();
+}
+
+both_backends!(ping);
+
+#[test]
+fn backends_are_reported() {
+    assert_eq!(
+        crate::support::sqlite().database().backend(),
+        Backend::Sqlite
+    );
+    assert_eq!(
+        crate::support::postgres().database().backend(),
+        Backend::Postgres
+    );
+}
+
+#[test]
+fn unknown_schemes_are_refused() {
+    let err = Database::connect(&DatabaseConfig::new("mysql://localhost/xdr")).unwrap_err();
+    assert!(
+        matches!(err, PersistenceError::UnsupportedScheme(ref s) if s == "mysql"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unreachable_postgres_is_an_error_not_a_panic() {
+    let config = DatabaseConfig {
+        connect_timeout: Duration::from_secs(2),
+        ..DatabaseConfig::new("postgres://postgres@127.0.0.1:1/nothing")
+    };
+    let err = Database::connect(&config).unwrap_err();
+    assert!(matches!(err, PersistenceError::Pool(_)), "{err}");
+}
+
+#[test]
+fn sqlite_creates_the_parent_directory() {
+    let dir = std::env::temp_dir().join(format!("mini-xdr-dir-{}", uuid::Uuid::new_v4().simple()));
+    let url = format!("sqlite:{}", dir.join("nested/deeper/x.db").display());
+    let db = Database::connect(&DatabaseConfig::new(url)).unwrap();
+    assert_eq!(db.run_pending_migrations().unwrap().len(), 1);
+    db.ping().unwrap();
+    drop(db);
+    assert!(dir.join("nested/deeper/x.db").exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -1,0 +1,18 @@
+//! Integration tests of xdr-persistence. Every case in a `both_backends!` list runs once on a
+//! fresh SQLite file and once on a fresh PostgreSQL database (which must be reachable: the
+//! PostgreSQL tests fail, never skip, when it is not).
+//!
+//! Cases are plain functions called by generated `#[test]`s, which clippy's
+//! `allow-unwrap-in-tests` does not see as tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[macro_use]
+mod support;
+
+mod health;
+mod migrations;
+mod organizations;
+mod refresh;
+mod sessions;
+mod throttle;
+mod users;

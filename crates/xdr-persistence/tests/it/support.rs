@@ -1,0 +1,115 @@
+//! Fixtures shared by the test modules.
+
+use chrono::{DateTime, Duration, Utc};
+use xdr_domain::identity::{
+    Email, FullName, NewOrganization, NewSession, NewUser, Organization, OrganizationName,
+    PasswordHash, Role, Session, TokenHash, User,
+};
+use xdr_domain::ports::{OrganizationRepository, RepoResult, SessionRepository};
+use xdr_domain::{OrganizationId, SessionId, UserId};
+use xdr_persistence::Database;
+use xdr_persistence::test_support::TestDatabase;
+
+/// The PostgreSQL server tests create their databases on.
+pub fn pg_admin_url() -> String {
+    std::env::var("MINI_XDR_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+pub fn sqlite() -> TestDatabase {
+    TestDatabase::sqlite()
+}
+
+pub fn postgres() -> TestDatabase {
+    TestDatabase::postgres(&pg_admin_url())
+}
+
+/// `both_backends!(case_a, case_b)` makes `case_a::sqlite`, `case_a::postgres`... tests, each
+/// calling `fn case_a(db: &Database)` with a database of its own.
+macro_rules! both_backends {
+    ($($case:ident),* $(,)?) => {
+        $(
+            mod $case {
+                #[test]
+                fn sqlite() {
+                    let t = $crate::support::sqlite();
+                    super::$case(&t.database());
+                }
+
+                #[test]
+                fn postgres() {
+                    let t = $crate::support::postgres();
+                    super::$case(&t.database());
+                }
+            }
+        )*
+    };
+}
+
+/// Now, at the precision storage keeps (microseconds), so that values compare equal.
+pub fn now() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
+}
+
+pub fn registration(name: &str, email: &str) -> (NewOrganization, NewUser) {
+    let name = OrganizationName::parse(name).unwrap();
+    let org = NewOrganization {
+        id: OrganizationId::generate(),
+        slug: name.slug(),
+        name,
+        created_at: now(),
+    };
+    let admin = NewUser {
+        id: UserId::generate(),
+        organization_id: org.id,
+        email: Email::parse(email).unwrap(),
+        full_name: FullName::parse("Ada Admin").unwrap(),
+        role: Role::Admin,
+        password_hash: PasswordHash::new(
+            "$2b$04$notarealhashnotarealhashnotarealhashnotarealhas".into(),
+        ),
+        created_at: org.created_at,
+    };
+    (org, admin)
+}
+
+pub fn try_register(db: &Database, name: &str, email: &str) -> RepoResult<(Organization, User)> {
+    let (org, admin) = registration(name, email);
+    db.organizations().create_with_admin(org, admin)
+}
+
+/// A registered organization with a unique name and admin email.
+pub fn tenant(db: &Database) -> (Organization, User) {
+    let tag = uuid::Uuid::new_v4().simple().to_string();
+    try_register(
+        db,
+        &format!("Org {tag}"),
+        &format!("admin-{tag}@example.com"),
+    )
+    .unwrap()
+}
+
+pub fn token(tag: &str) -> TokenHash {
+    TokenHash::from_hex(format!("{tag}-{}", uuid::Uuid::new_v4().simple()))
+}
+
+pub fn new_session(user: &User, created_at: DateTime<Utc>, ttl: Duration) -> NewSession {
+    NewSession {
+        id: SessionId::generate(),
+        organization_id: user.organization_id,
+        user_id: user.id,
+        refresh_token_hash: token("initial"),
+        user_agent: Some("tests/1.0".into()),
+        ip: Some("192.0.2.7".into()),
+        created_at,
+        expires_at: created_at + ttl,
+    }
+}
+
+/// Creates a 30-day session for `user`, returning it with its refresh-token hash.
+pub fn session(db: &Database, user: &User) -> (Session, TokenHash) {
+    let new = new_session(user, now(), Duration::days(30));
+    let hash = new.refresh_token_hash.clone();
+    (db.sessions().create(new).unwrap(), hash)
+}
