@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
-use xdr_domain::{SessionId, UserId};
+use xdr_domain::{OrganizationId, SessionId, UserId};
 
 /// Above this many entries, expired ones are swept before inserting.
 const SWEEP_THRESHOLD: usize = 10_000;
@@ -15,6 +15,7 @@ const SWEEP_THRESHOLD: usize = 10_000;
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     user_id: UserId,
+    organization_id: OrganizationId,
     checked_at: Instant,
 }
 
@@ -33,18 +34,19 @@ impl SessionCache {
         }
     }
 
-    /// True when `session` of `user` was found active less than `ttl` ago.
-    pub fn is_fresh(&self, session: SessionId, user: UserId) -> bool {
+    /// True when `session` of `user` in `org` was found active less than `ttl` ago. A token
+    /// naming the same session with another user or organization never matches.
+    pub fn is_fresh(&self, session: SessionId, user: UserId, org: OrganizationId) -> bool {
         if self.ttl.is_zero() {
             return false;
         }
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(&session)
-            .is_some_and(|e| e.user_id == user && e.checked_at.elapsed() < self.ttl)
+        entries.get(&session).is_some_and(|e| {
+            e.user_id == user && e.organization_id == org && e.checked_at.elapsed() < self.ttl
+        })
     }
 
-    pub fn remember(&self, session: SessionId, user: UserId) {
+    pub fn remember(&self, session: SessionId, user: UserId, org: OrganizationId) {
         if self.ttl.is_zero() {
             return;
         }
@@ -55,6 +57,7 @@ impl SessionCache {
         }
         let entry = Entry {
             user_id: user,
+            organization_id: org,
             checked_at: Instant::now(),
         };
         entries.insert(session, entry);
@@ -75,50 +78,64 @@ impl SessionCache {
 mod tests {
     use super::*;
 
+    fn ids() -> (SessionId, UserId, OrganizationId) {
+        (
+            SessionId::generate(),
+            UserId::generate(),
+            OrganizationId::generate(),
+        )
+    }
+
     #[test]
     fn remembers_then_forgets() {
         let cache = SessionCache::new(Duration::from_secs(1));
-        let (s, u) = (SessionId::generate(), UserId::generate());
-        assert!(!cache.is_fresh(s, u));
-        cache.remember(s, u);
-        assert!(cache.is_fresh(s, u));
-        assert!(!cache.is_fresh(s, UserId::generate()), "bound to its user");
+        let (s, u, o) = ids();
+        assert!(!cache.is_fresh(s, u, o));
+        cache.remember(s, u, o);
+        assert!(cache.is_fresh(s, u, o));
+        assert!(
+            !cache.is_fresh(s, UserId::generate(), o),
+            "bound to its user"
+        );
+        assert!(
+            !cache.is_fresh(s, u, OrganizationId::generate()),
+            "bound to its organization"
+        );
         cache.forget(s);
-        assert!(!cache.is_fresh(s, u));
+        assert!(!cache.is_fresh(s, u, o));
     }
 
     #[test]
     fn forget_user_drops_all_their_sessions() {
         let cache = SessionCache::new(Duration::from_secs(1));
-        let u = UserId::generate();
-        let other = UserId::generate();
-        let (a, b, c) = (
+        let (a, u, o) = ids();
+        let (b, c, other) = (
             SessionId::generate(),
             SessionId::generate(),
-            SessionId::generate(),
+            UserId::generate(),
         );
-        cache.remember(a, u);
-        cache.remember(b, u);
-        cache.remember(c, other);
+        cache.remember(a, u, o);
+        cache.remember(b, u, o);
+        cache.remember(c, other, o);
         cache.forget_user(u);
-        assert!(!cache.is_fresh(a, u) && !cache.is_fresh(b, u));
-        assert!(cache.is_fresh(c, other));
+        assert!(!cache.is_fresh(a, u, o) && !cache.is_fresh(b, u, o));
+        assert!(cache.is_fresh(c, other, o));
     }
 
     #[test]
     fn entries_expire() {
         let cache = SessionCache::new(Duration::from_millis(20));
-        let (s, u) = (SessionId::generate(), UserId::generate());
-        cache.remember(s, u);
+        let (s, u, o) = ids();
+        cache.remember(s, u, o);
         std::thread::sleep(Duration::from_millis(30));
-        assert!(!cache.is_fresh(s, u));
+        assert!(!cache.is_fresh(s, u, o));
     }
 
     #[test]
     fn zero_ttl_disables_caching() {
         let cache = SessionCache::new(Duration::ZERO);
-        let (s, u) = (SessionId::generate(), UserId::generate());
-        cache.remember(s, u);
-        assert!(!cache.is_fresh(s, u));
+        let (s, u, o) = ids();
+        cache.remember(s, u, o);
+        assert!(!cache.is_fresh(s, u, o));
     }
 }

@@ -1,1 +1,82 @@
-fn main() {}
+//! `mini-xdr`: the Mini-XDR server and its operator commands.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use xdr_server::cli::{
+    AuditCommand, Cli, Command, ConfigCommand, KeyKind, KeysCommand, VaultCommand,
+};
+use xdr_server::config::{self, Settings};
+use xdr_server::{logging, serve, startup};
+
+/// Exit code for configuration and usage errors (sysexits EX_CONFIG).
+const EXIT_CONFIG: u8 = 78;
+const EXIT_FAILURE: u8 = 1;
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match config::load(
+        cli.command.config_file(),
+        std::env::vars(),
+        &cli.command.overrides(),
+    ) {
+        Ok(s) => s,
+        Err(e) => return fail(EXIT_CONFIG, &format!("configuration error: {e}")),
+    };
+    if let Command::Config(ConfigCommand::Check(_)) = cli.command {
+        #[allow(clippy::print_stdout)]
+        {
+            println!("{}", settings.redacted());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let filter_override = std::env::var("RUST_LOG").ok();
+    if let Err(e) = logging::init(&settings.log, filter_override.as_deref()) {
+        return fail(EXIT_CONFIG, &format!("logging: {e}"));
+    }
+    settings.log_warnings();
+    match run(cli.command, settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "mini-xdr failed");
+            fail(EXIT_FAILURE, &e)
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), String> {
+    match command {
+        Command::Serve(_) => serve::serve(settings).await.map_err(|e| e.to_string()),
+        Command::Migrate(_) => startup::open_database(&settings, true)
+            .map(|_| tracing::info!("migrations applied"))
+            .map_err(|e| e.to_string()),
+        Command::Keys(KeysCommand::Rotate(args)) if args.kind == KeyKind::Jwt => rotate_jwt(&settings),
+        Command::Keys(KeysCommand::Rotate(_))
+        | Command::Vault(VaultCommand::Rewrap(_))
+        | Command::Audit(AuditCommand::Prune(_)) => Err(
+            "this command belongs to a feature this build does not include yet (credential vault / audit log)"
+                .to_owned(),
+        ),
+        Command::Config(ConfigCommand::Check(_)) => Ok(()),
+    }
+}
+
+fn rotate_jwt(settings: &Settings) -> Result<(), String> {
+    let path = settings.jwt_keys_path().ok_or_else(|| {
+        "JWT keys are configured inline (auth.jwt_secret / auth.jwt_keys): rotate them in the configuration instead"
+            .to_owned()
+    })?;
+    config::ensure_private_dir(&settings.server.data_dir).map_err(|e| e.to_string())?;
+    let kid = config::rotate_jwt_key(&path).map_err(|e| e.to_string())?;
+    tracing::info!(kid = %kid, path = %path.display(), "new JWT signing key is active; restart the server to use it");
+    Ok(())
+}
+
+fn fail(code: u8, message: &dyn std::fmt::Display) -> ExitCode {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("mini-xdr: {message}");
+    }
+    ExitCode::from(code)
+}

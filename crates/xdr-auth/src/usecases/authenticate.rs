@@ -21,15 +21,23 @@ impl AuthService {
             role: claims.role,
             session_id: claims.sid,
         };
-        if self.cache.is_fresh(principal.session_id, principal.user_id) {
+        if self.cache.is_fresh(
+            principal.session_id,
+            principal.user_id,
+            principal.organization_id,
+        ) {
             return Ok(principal);
         }
         let sessions = Arc::clone(&self.store.sessions);
         let (org, sid) = (principal.organization_id, principal.session_id);
         let session = blocking::run(move || sessions.get(org, sid)).await?;
         match session {
-            Some(s) if s.user_id == principal.user_id && s.is_active(now) => {
-                self.cache.remember(s.id, s.user_id);
+            Some(s)
+                if s.user_id == principal.user_id
+                    && s.organization_id == principal.organization_id
+                    && s.is_active(now) =>
+            {
+                self.cache.remember(s.id, s.user_id, s.organization_id);
                 Ok(principal)
             }
             _ => Err(AuthenticateError::Unauthorized),

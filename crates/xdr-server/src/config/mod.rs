@@ -1,0 +1,30 @@
+//! Configuration of the `mini-xdr` binary.
+//!
+//! [`load`] builds [`Settings`] from built-in defaults < an optional TOML file < `MINI_XDR__*`
+//! environment variables < command-line flags, then validates it. [`resolve_jwt_keys`] turns the
+//! JWT settings into key bytes (generating a keys file on the first start). Secrets are held in
+//! [`SecretString`] / [`DatabaseUrl`], which never show their content in `Debug` or
+//! [`Settings::redacted`]. The full table of keys is in `docs/configuration.md`.
+
+mod env;
+mod error;
+mod jwt_keys;
+mod keys_file;
+mod load;
+mod redact;
+mod secrets;
+mod settings;
+mod validate;
+
+pub use env::ENV_PREFIX;
+pub use error::ConfigError;
+pub use jwt_keys::{ResolvedJwtKeys, resolve_jwt_keys};
+pub use keys_file::{JWT_KEYS_FILE_NAME, ensure_private_dir, rotate_jwt_key};
+pub use load::{CliOverrides, default_database_url, load};
+pub use redact::{REDACTED, mask_database_url};
+pub use secrets::{DatabaseUrl, SecretString};
+pub use settings::*;
+pub use validate::{
+    ACCESS_TOKEN_TTL_SECONDS_RANGE, BCRYPT_COST_RANGE, BCRYPT_COST_WARN_BELOW, DEFAULT_JWT_KID,
+    REFRESH_TOKEN_TTL_DAYS_RANGE,
+};

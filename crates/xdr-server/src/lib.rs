@@ -1,0 +1,9 @@
+//! The `mini-xdr` binary's building blocks: configuration, command line, logging, start-up and
+//! wiring. `main.rs` only dispatches; library crates below this one read no environment.
+
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod serve;
+pub mod startup;
+pub mod wiring;

@@ -1,0 +1,113 @@
+//! Turning validated settings into the values the library crates take.
+
+use std::sync::Arc;
+
+use thiserror::Error;
+use xdr_auth::{AuthConfig, JwtKeyError, JwtKeyRing, PasswordHashError};
+use xdr_domain::SystemClock;
+use xdr_domain::identity::LockoutPolicy;
+use xdr_http::{AppState, HttpConfig, InvalidProxy, TrustedProxies};
+use xdr_persistence::{Database, DatabaseConfig, PersistenceError};
+
+use crate::config::{ConfigError, Settings, ensure_private_dir, resolve_jwt_keys};
+use crate::wiring;
+
+#[derive(Debug, Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("database: {0}")]
+    Database(#[from] PersistenceError),
+    #[error("JWT keys: {0}")]
+    JwtKeys(#[from] JwtKeyError),
+    #[error("server.trusted_proxies: {0}")]
+    TrustedProxies(#[from] InvalidProxy),
+    #[error("password hashing: {0}")]
+    Hashing(#[from] PasswordHashError),
+    #[error("setting out of range: {0}")]
+    OutOfRange(String),
+}
+
+pub fn database_config(settings: &Settings) -> DatabaseConfig {
+    DatabaseConfig {
+        url: settings.database.url.expose().to_owned(),
+        pool_size: settings.database.pool_size,
+        connect_timeout: settings.database.connect_timeout(),
+        sqlite_busy_timeout: settings.database.sqlite_busy_timeout(),
+    }
+}
+
+/// Opens the database (creating the data directory first, for SQLite) and, when asked,
+/// applies pending migrations, logging each one.
+pub fn open_database(settings: &Settings, migrate: bool) -> Result<Database, StartupError> {
+    ensure_private_dir(&settings.server.data_dir)?;
+    let database = Database::connect(&database_config(settings))?;
+    if migrate {
+        let applied = database.run_pending_migrations()?;
+        if applied.is_empty() {
+            tracing::info!("database schema is up to date");
+        }
+        for name in applied {
+            tracing::info!(migration = %name, "applied migration");
+        }
+    }
+    Ok(database)
+}
+
+pub fn auth_config(settings: &Settings) -> Result<AuthConfig, StartupError> {
+    let auth = &settings.auth;
+    let to_chrono = |d: std::time::Duration, key: &str| {
+        chrono::Duration::from_std(d).map_err(|_| StartupError::OutOfRange(key.to_owned()))
+    };
+    Ok(AuthConfig {
+        issuer: auth.issuer.clone(),
+        audience: auth.audience.clone(),
+        access_token_ttl: auth.access_token_ttl(),
+        refresh_token_ttl: auth.refresh_token_ttl(),
+        bcrypt_cost: auth.bcrypt_cost,
+        password_hash_concurrency: auth.effective_password_hash_concurrency(),
+        lockout: LockoutPolicy {
+            max_failures: auth.lockout_max_failures,
+            window: to_chrono(auth.lockout_window(), "auth.lockout_window_seconds")?,
+            lock_for: to_chrono(auth.lockout_duration(), "auth.lockout_duration_seconds")?,
+        },
+        session_cache_ttl: auth.session_cache_ttl(),
+    })
+}
+
+pub fn jwt_ring(settings: &Settings) -> Result<JwtKeyRing, StartupError> {
+    let resolved = resolve_jwt_keys(settings)?;
+    if let Some(path) = &resolved.generated {
+        tracing::warn!(
+            path = %path.display(),
+            "no JWT signing key configured: generated one (keep this file private and backed up)"
+        );
+    }
+    Ok(JwtKeyRing::new(
+        resolved.keys,
+        &resolved.active_kid,
+        &settings.auth.issuer,
+        &settings.auth.audience,
+    )?)
+}
+
+pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
+    Ok(HttpConfig {
+        body_limit_bytes: settings.server.body_limit_bytes,
+        trusted_proxies: TrustedProxies::parse(&settings.server.trusted_proxies)?,
+    })
+}
+
+/// Everything `serve` needs, built from settings.
+pub fn app_state(settings: &Settings, database: &Database) -> Result<AppState, StartupError> {
+    let auth = auth_config(settings)?;
+    let jwt = jwt_ring(settings)?;
+    let http = http_config(settings)?;
+    Ok(wiring::build_state(
+        database,
+        auth,
+        jwt,
+        http,
+        Arc::new(SystemClock),
+    )?)
+}
