@@ -76,6 +76,40 @@ pub enum AccountError {
     Internal(#[from] InternalError),
 }
 
+/// Errors of managing invitations and members (admin and soc_lead operations).
+#[derive(Debug, Error)]
+pub enum AdminError {
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("not found")]
+    NotFound,
+    /// The caller's role is below what the operation needs.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("email already belongs to a user")]
+    EmailTaken,
+    #[error("an invitation for this email is already pending")]
+    InvitationPending,
+    #[error("the organization must keep an active admin")]
+    LastAdmin,
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+/// Errors of accepting an invitation.
+#[derive(Debug, Error)]
+pub enum AcceptInvitationError {
+    /// Unknown, used, expired or revoked token.
+    #[error("invitation not found")]
+    NotFound,
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("email already belongs to a user")]
+    EmailTaken,
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
 macro_rules! internal_from {
     ($($error:ident),*) => {$(
         impl From<RepoError> for $error {
@@ -101,5 +135,7 @@ internal_from!(
     LoginError,
     RefreshError,
     AuthenticateError,
-    AccountError
+    AccountError,
+    AdminError,
+    AcceptInvitationError
 );

@@ -16,12 +16,14 @@ pub mod usecases;
 
 pub use config::AuthConfig;
 pub use error::{
-    AccountError, AuthenticateError, InternalError, LoginError, RefreshError, RegisterError,
+    AcceptInvitationError, AccountError, AdminError, AuthenticateError, InternalError, LoginError,
+    RefreshError, RegisterError,
 };
 pub use jwt::{AccessClaims, AccessSubject, JwtKeyError, JwtKeyRing, TokenError};
 pub use password::{PasswordHashError, PasswordHasher};
 pub use principal::{ClientInfo, Principal};
 pub use service::{AuthService, IdentityStore};
 pub use tokens::{RefreshToken, TokenPair};
+pub use usecases::invitations::IssuedInvitation;
 pub use usecases::login::LoggedIn;
 pub use usecases::register::{RegisterInput, Registered};

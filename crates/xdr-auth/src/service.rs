@@ -7,7 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use xdr_domain::Clock;
 use xdr_domain::identity::{NewSession, TokenHash, User};
 use xdr_domain::ports::{
-    LoginThrottleRepository, OrganizationRepository, SessionRepository, UserRepository,
+    InvitationRepository, LoginThrottleRepository, OrganizationRepository, SessionRepository,
+    UserRepository,
 };
 use xdr_domain::{RepoError, SessionId};
 
@@ -27,6 +28,7 @@ pub struct IdentityStore {
     pub users: Arc<dyn UserRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub throttle: Arc<dyn LoginThrottleRepository>,
+    pub invitations: Arc<dyn InvitationRepository>,
 }
 
 impl fmt::Debug for IdentityStore {

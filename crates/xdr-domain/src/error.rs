@@ -7,6 +7,8 @@ use thiserror::Error;
 pub enum Conflict {
     EmailTaken,
     OrganizationExists,
+    /// The organization already has an open invitation for that email.
+    InvitationPending,
     /// Another unique constraint; the name is for logs only.
     Other(String),
 }

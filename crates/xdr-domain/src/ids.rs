@@ -53,6 +53,7 @@ id_type!(
 );
 id_type!(UserId);
 id_type!(SessionId);
+id_type!(InvitationId);
 
 #[cfg(test)]
 mod tests {

@@ -7,10 +7,12 @@ pub mod clock;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod pagination;
 pub mod ports;
 pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
-pub use ids::{OrganizationId, SessionId, UserId};
+pub use ids::{InvitationId, OrganizationId, SessionId, UserId};
+pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

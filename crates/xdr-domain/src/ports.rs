@@ -8,11 +8,12 @@ use chrono::{DateTime, Utc};
 
 use crate::error::RepoError;
 use crate::identity::{
-    AttemptDecision, Email, FullName, LockoutPolicy, NewOrganization, NewSession, NewUser,
-    Organization, OrganizationName, PasswordHash, RefreshOutcome, RevocationReason, Session,
-    TokenHash, User,
+    Acceptance, AccessChange, AccessChangeOutcome, AttemptDecision, Email, FullName, Invitation,
+    LockoutPolicy, NewInvitation, NewOrganization, NewSession, NewUser, Organization,
+    OrganizationName, PasswordHash, RefreshOutcome, RevocationReason, Session, TokenHash, User,
 };
-use crate::ids::{OrganizationId, SessionId, UserId};
+use crate::ids::{InvitationId, OrganizationId, SessionId, UserId};
+use crate::pagination::PageRequest;
 
 pub type RepoResult<T> = Result<T, RepoError>;
 
@@ -61,6 +62,65 @@ pub trait UserRepository: Send + Sync {
     ) -> RepoResult<bool>;
 
     fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()>;
+
+    /// Adds a user to an existing organization. `Conflict::EmailTaken` when the email is used.
+    fn create(&self, user: NewUser) -> RepoResult<User>;
+
+    /// Members of `org`, newest first, at most `page.fetch_limit()` of them.
+    fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<User>>;
+
+    /// Applies a role / active change in one transaction: refuses (`LastAdmin`) when it would
+    /// leave `org` without an active admin (concurrent changes cannot both pass), and revokes
+    /// every session of the user when `change.ends_sessions` (reason `AccountChanged`).
+    fn update_access(
+        &self,
+        org: OrganizationId,
+        id: UserId,
+        change: AccessChange,
+        now: DateTime<Utc>,
+    ) -> RepoResult<AccessChangeOutcome>;
+}
+
+pub trait InvitationRepository: Send + Sync {
+    /// `Conflict::InvitationPending` when `org` already has a pending (open and not expired)
+    /// invitation for the email; an open but expired one is revoked to make room.
+    fn create(&self, invitation: NewInvitation, now: DateTime<Utc>) -> RepoResult<Invitation>;
+
+    fn get(&self, org: OrganizationId, id: InvitationId) -> RepoResult<Option<Invitation>>;
+
+    /// Invitations of `org`, newest first, at most `page.fetch_limit()`.
+    fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<Invitation>>;
+
+    /// Marks an open invitation revoked; false when there is none.
+    fn revoke(&self, org: OrganizationId, id: InvitationId, now: DateTime<Utc>)
+    -> RepoResult<bool>;
+
+    /// Replaces the token and expiry of an open invitation (the old token stops working).
+    fn reissue(
+        &self,
+        org: OrganizationId,
+        id: InvitationId,
+        token_hash: &TokenHash,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<Invitation>>;
+
+    /// The pending invitation with this token, if any (not accepted, revoked or expired).
+    fn find_pending(
+        &self,
+        token_hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<Invitation>>;
+
+    /// In one transaction: marks the pending invitation accepted and creates its user (the
+    /// invitation's organization, email and role). `None` when no pending invitation has this
+    /// token; `Conflict::EmailTaken` when the email got an account meanwhile.
+    fn accept(
+        &self,
+        token_hash: &TokenHash,
+        acceptance: Acceptance,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<(Invitation, User)>>;
 }
 
 pub trait SessionRepository: Send + Sync {

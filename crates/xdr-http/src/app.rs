@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
-use crate::handlers::{auth, health, organization};
+use crate::handlers::{auth, health, invitations, organization, users};
 use crate::json;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -59,8 +59,18 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
             .route("/me", web::patch().to(auth::update_me))
             .route("/change-password", web::post().to(auth::change_password))
             .route("/sessions", web::get().to(auth::list_sessions))
-            .route("/sessions/{id}", web::delete().to(auth::revoke_session)),
+            .route("/sessions/{id}", web::delete().to(auth::revoke_session))
+            .route("/accept-invitation", web::post().to(invitations::accept)),
     )
+    .route("/invitations", web::post().to(invitations::create))
+    .route("/invitations", web::get().to(invitations::list))
+    .route("/invitations/{id}", web::delete().to(invitations::revoke))
+    .route(
+        "/invitations/{id}/resend",
+        web::post().to(invitations::resend),
+    )
+    .route("/users", web::get().to(users::list))
+    .route("/users/{id}", web::patch().to(users::update))
     .route("/organization", web::get().to(organization::get))
     .route("/organization", web::patch().to(organization::update));
 }

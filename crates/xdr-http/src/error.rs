@@ -9,7 +9,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 use xdr_auth::{
-    AccountError, AuthenticateError, InternalError, LoginError, RefreshError, RegisterError,
+    AcceptInvitationError, AccountError, AdminError, AuthenticateError, InternalError, LoginError,
+    RefreshError, RegisterError,
 };
 use xdr_domain::{FieldErrors, RepoError};
 
@@ -105,6 +106,16 @@ impl ApiError {
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
+    }
+
+    pub fn rate_limited(retry_after_seconds: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Too many requests; slow down.",
+        );
+        e.retry_after = Some(retry_after_seconds);
+        e
     }
 
     pub fn payload_too_large() -> Self {
@@ -256,6 +267,41 @@ impl From<AccountError> for ApiError {
                 retry_after_seconds,
             } => ApiError::locked(retry_after_seconds),
             AccountError::Internal(i) => i.into(),
+        }
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        match e {
+            AdminError::Validation(fields) => ApiError::validation(fields),
+            AdminError::NotFound => ApiError::not_found(),
+            AdminError::Forbidden => ApiError::forbidden(),
+            AdminError::EmailTaken => {
+                ApiError::conflict("email_taken", "A user with that email already exists.")
+            }
+            AdminError::InvitationPending => ApiError::conflict(
+                "invitation_pending",
+                "An invitation for that email is already pending.",
+            ),
+            AdminError::LastAdmin => ApiError::conflict(
+                "last_admin",
+                "The organization must keep at least one active admin.",
+            ),
+            AdminError::Internal(i) => i.into(),
+        }
+    }
+}
+
+impl From<AcceptInvitationError> for ApiError {
+    fn from(e: AcceptInvitationError) -> Self {
+        match e {
+            AcceptInvitationError::NotFound => ApiError::not_found(),
+            AcceptInvitationError::Validation(fields) => ApiError::validation(fields),
+            AcceptInvitationError::EmailTaken => {
+                ApiError::conflict("email_taken", "A user with that email already exists.")
+            }
+            AcceptInvitationError::Internal(i) => i.into(),
         }
     }
 }

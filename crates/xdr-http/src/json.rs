@@ -40,7 +40,7 @@ fn json_error(err: JsonPayloadError) -> ApiError {
         }
         JsonPayloadError::Deserialize(e) if e.is_data() => {
             let message = strip_position(&e.to_string());
-            let field = backticked(&message).unwrap_or_else(|| "body".to_owned());
+            let field = named_field(&message).unwrap_or_else(|| "body".to_owned());
             ApiError::validation(xdr_domain::FieldErrors::new())
                 .with_fields(BTreeMap::from([(field, vec![message])]))
         }
@@ -57,7 +57,14 @@ fn strip_position(message: &str) -> String {
         .to_owned()
 }
 
-/// The first `name` quoted in backticks, as serde names missing and unknown fields.
+/// The field a serde message is about, when it names one ("missing field `x`", "unknown field
+/// `x`"); other messages quote values, not fields.
+fn named_field(message: &str) -> Option<String> {
+    let about_field = message.starts_with("missing field") || message.starts_with("unknown field");
+    about_field.then(|| backticked(message)).flatten()
+}
+
+/// The first `name` quoted in backticks.
 fn backticked(message: &str) -> Option<String> {
     let start = message.find('`')? + 1;
     let len = message[start..].find('`')?;
@@ -75,6 +82,14 @@ mod tests {
             Some("role")
         );
         assert_eq!(backticked("invalid type: integer"), None);
+        assert_eq!(
+            named_field("missing field `email`").as_deref(),
+            Some("email")
+        );
+        assert_eq!(
+            named_field("unknown variant `root`, expected `viewer`"),
+            None
+        );
         assert_eq!(
             strip_position("missing field `x` at line 1 column 2"),
             "missing field `x`"

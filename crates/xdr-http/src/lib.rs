@@ -8,10 +8,12 @@ pub mod extract;
 pub mod handlers;
 mod json;
 pub mod openapi;
+pub mod rate_limit;
 pub mod state;
 pub mod trusted_proxies;
 
 pub use app::{OPENAPI_PATH, app};
 pub use error::ApiError;
+pub use rate_limit::{AuthRateLimiter, RateLimitConfig};
 pub use state::{AppState, DEFAULT_BODY_LIMIT, HttpConfig};
 pub use trusted_proxies::{InvalidProxy, TrustedProxies};

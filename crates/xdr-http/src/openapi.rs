@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{auth, health, organization};
+use crate::handlers::{auth, health, invitations, organization, users};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -13,6 +13,8 @@ use crate::handlers::{auth, health, organization};
         auth::register, auth::login, auth::refresh, auth::logout, auth::logout_all, auth::me,
         auth::update_me, auth::change_password, auth::list_sessions, auth::revoke_session,
         organization::get, organization::update,
+        invitations::accept, invitations::create, invitations::list, invitations::revoke,
+        invitations::resend, users::list, users::update,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use xdr_auth::AuthService;
 use xdr_domain::ports::HealthCheck;
 
+use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
 use crate::trusted_proxies::TrustedProxies;
 
 /// Default request body limit (API.md): 1 MiB.
@@ -15,6 +16,8 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 pub struct HttpConfig {
     pub body_limit_bytes: usize,
     pub trusted_proxies: TrustedProxies,
+    /// Per-IP limit of the auth endpoints; `None` disables it.
+    pub rate_limit: Option<RateLimitConfig>,
 }
 
 impl Default for HttpConfig {
@@ -22,6 +25,7 @@ impl Default for HttpConfig {
         Self {
             body_limit_bytes: DEFAULT_BODY_LIMIT,
             trusted_proxies: TrustedProxies::none(),
+            rate_limit: None,
         }
     }
 }
@@ -31,6 +35,20 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     pub health: Arc<dyn HealthCheck>,
     pub config: HttpConfig,
+    /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
+    pub rate_limiter: Option<Arc<AuthRateLimiter>>,
+}
+
+impl AppState {
+    pub fn new(auth: Arc<AuthService>, health: Arc<dyn HealthCheck>, config: HttpConfig) -> Self {
+        let rate_limiter = config.rate_limit.map(|c| Arc::new(AuthRateLimiter::new(c)));
+        Self {
+            auth,
+            health,
+            config,
+            rate_limiter,
+        }
+    }
 }
 
 impl fmt::Debug for AppState {

@@ -33,9 +33,11 @@ impl From<PersistenceError> for RepoError {
 pub(crate) const UQ_USERS_EMAIL: &str = "uq_users_email";
 pub(crate) const UQ_ORGANIZATIONS_NAME_KEY: &str = "uq_organizations_name_key";
 pub(crate) const UQ_ORGANIZATIONS_SLUG: &str = "uq_organizations_slug";
+pub(crate) const UQ_INVITATIONS_OPEN_EMAIL: &str = "uq_invitations_open_email";
 
 /// Unique constraints the code reacts to: (PostgreSQL constraint name, SQLite `table.column`).
-const KNOWN_UNIQUES: [(&str, &str); 3] = [
+const KNOWN_UNIQUES: [(&str, &str); 4] = [
+    (UQ_INVITATIONS_OPEN_EMAIL, "invitations.email"),
     (UQ_USERS_EMAIL, "users.email"),
     (UQ_ORGANIZATIONS_NAME_KEY, "organizations.name_key"),
     (UQ_ORGANIZATIONS_SLUG, "organizations.slug"),
@@ -64,6 +66,7 @@ fn conflict(info: &dyn DatabaseErrorInformation) -> Conflict {
     match constraint.as_str() {
         UQ_USERS_EMAIL => Conflict::EmailTaken,
         UQ_ORGANIZATIONS_NAME_KEY => Conflict::OrganizationExists,
+        UQ_INVITATIONS_OPEN_EMAIL => Conflict::InvitationPending,
         _ => Conflict::Other(constraint),
     }
 }

@@ -64,6 +64,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<Text>,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> organizations (organization_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -75,4 +92,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     retired_refresh_tokens,
     login_throttles,
+    invitations,
 );

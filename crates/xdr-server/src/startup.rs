@@ -1,12 +1,13 @@
 //! Turning validated settings into the values the library crates take.
 
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use thiserror::Error;
 use xdr_auth::{AuthConfig, JwtKeyError, JwtKeyRing, PasswordHashError};
 use xdr_domain::SystemClock;
 use xdr_domain::identity::LockoutPolicy;
-use xdr_http::{AppState, HttpConfig, InvalidProxy, TrustedProxies};
+use xdr_http::{AppState, HttpConfig, InvalidProxy, RateLimitConfig, TrustedProxies};
 use xdr_persistence::{Database, DatabaseConfig, PersistenceError};
 
 use crate::config::{ConfigError, Settings, ensure_private_dir, resolve_jwt_keys};
@@ -95,7 +96,23 @@ pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
     Ok(HttpConfig {
         body_limit_bytes: settings.server.body_limit_bytes,
         trusted_proxies: TrustedProxies::parse(&settings.server.trusted_proxies)?,
+        rate_limit: rate_limit(settings)?,
     })
+}
+
+fn rate_limit(settings: &Settings) -> Result<Option<RateLimitConfig>, StartupError> {
+    let limits = &settings.rate_limit;
+    if !limits.enabled {
+        return Ok(None);
+    }
+    let nonzero = |v: u32, key: &str| {
+        NonZeroU32::new(v)
+            .ok_or_else(|| StartupError::OutOfRange(format!("{key} must be at least 1")))
+    };
+    Ok(Some(RateLimitConfig {
+        per_minute: nonzero(limits.per_ip_per_minute, "rate_limit.per_ip_per_minute")?,
+        burst: nonzero(limits.burst, "rate_limit.burst")?,
+    }))
 }
 
 /// Everything `serve` needs, built from settings.

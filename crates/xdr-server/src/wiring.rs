@@ -23,12 +23,9 @@ pub fn build_state(
         users: repos.users,
         sessions: repos.sessions,
         throttle: repos.login_throttle,
+        invitations: repos.invitations,
     };
     let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?;
     let service = AuthService::new(store, clock, hasher, jwt, auth);
-    Ok(AppState {
-        auth: Arc::new(service),
-        health: repos.health,
-        config: http,
-    })
+    Ok(AppState::new(Arc::new(service), repos.health, http))
 }

@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod authenticate;
+pub mod invitations;
 pub mod login;
 pub mod organization;
 pub mod refresh;
 pub mod register;
 pub mod sessions;
+pub mod users;

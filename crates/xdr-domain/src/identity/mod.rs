@@ -1,6 +1,8 @@
 //! Organizations, users, roles, sessions and the rules of signing in.
 
+mod access_change;
 mod email;
+mod invitation;
 mod lockout;
 mod organization;
 mod password_policy;
@@ -8,7 +10,11 @@ mod role;
 mod session;
 mod user;
 
+pub use access_change::{AccessChange, AccessChangeOutcome};
 pub use email::{Email, EmailError};
+pub use invitation::{
+    Acceptance, INVITATION_TTL_DAYS, Invitation, InvitationStatus, NewInvitation, invitation_expiry,
+};
 pub use lockout::{AttemptDecision, LockoutPolicy, ThrottleState};
 pub use organization::{
     NewOrganization, OnboardingStatus, Organization, OrganizationName, OrganizationNameError, Slug,

@@ -11,14 +11,15 @@ use crate::dto::auth::{
 };
 use crate::dto::identity::{OrganizationView, SessionList, SessionView, UserView};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{AuthContext, Client};
+use crate::extract::{AuthContext, AuthRateLimit, Client};
 use crate::state::AppState;
 
 /// Register an organization and its first admin.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = RegisterResponse), (status = 409, body = ErrorBody),
-              (status = 422, body = ErrorBody)))]
+              (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn register(
+    _limit: AuthRateLimit,
     state: web::Data<AppState>,
     client: Client,
     body: web::Json<RegisterRequest>,
@@ -41,8 +42,9 @@ pub async fn register(
 /// Sign in with email and password.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
-              (status = 423, body = ErrorBody)))]
+              (status = 423, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
+    _limit: AuthRateLimit,
     state: web::Data<AppState>,
     client: Client,
     body: web::Json<LoginRequest>,
@@ -59,8 +61,10 @@ pub async fn login(
 
 /// Exchange a refresh token for a new pair (the presented token is rotated away).
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = TokenPairView), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = TokenPairView), (status = 401, body = ErrorBody),
+              (status = 429, body = ErrorBody)))]
 pub async fn refresh(
+    _limit: AuthRateLimit,
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {

@@ -2,4 +2,6 @@
 
 pub mod auth;
 pub mod health;
+pub mod invitations;
 pub mod organization;
+pub mod users;

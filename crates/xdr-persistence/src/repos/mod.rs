@@ -1,12 +1,15 @@
 //! The port implementations. Every tenant query filters by the `OrganizationId` it is given.
 
 pub(crate) mod health;
+mod invitations;
 mod organizations;
 mod refresh;
 mod sessions;
 mod throttle;
+mod user_access;
 mod users;
 
+pub use invitations::SqlInvitationRepository;
 pub use organizations::SqlOrganizationRepository;
 pub use sessions::SqlSessionRepository;
 pub use throttle::SqlLoginThrottleRepository;

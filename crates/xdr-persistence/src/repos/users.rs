@@ -1,14 +1,18 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use xdr_domain::identity::{Email, FullName, PasswordHash, User};
+use xdr_domain::identity::{
+    AccessChange, AccessChangeOutcome, Email, FullName, NewUser, PasswordHash, User,
+};
 use xdr_domain::ports::{RepoResult, UserRepository};
-use xdr_domain::{OrganizationId, UserId};
+use xdr_domain::{OrganizationId, PageRequest, UserId};
 
+use super::user_access;
 use crate::database::Database;
 use crate::error::DbResultExt;
-use crate::models::{USER_COLUMNS, UserRow};
+use crate::models::{NewUserRow, USER_COLUMNS, UserRow};
 use crate::schema::users;
 use crate::time::to_db;
+use crate::tx::write_transaction;
 
 #[derive(Debug, Clone)]
 pub struct SqlUserRepository {
@@ -100,5 +104,45 @@ impl UserRepository for SqlUserRepository {
             .execute(&mut *conn)
             .repo()?;
         Ok(())
+    }
+
+    fn create(&self, user: NewUser) -> RepoResult<User> {
+        let mut conn = self.db.conn()?;
+        diesel::insert_into(users::table)
+            .values(&NewUserRow::from(&user))
+            .returning(USER_COLUMNS)
+            .get_result::<UserRow>(&mut *conn)
+            .repo()?
+            .try_into()
+    }
+
+    fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<User>> {
+        let mut conn = self.db.conn()?;
+        let mut query = users::table
+            .filter(users::organization_id.eq(org.to_string()))
+            .select(USER_COLUMNS)
+            .order(users::id.desc())
+            .limit(i64::try_from(page.fetch_limit()).unwrap_or(i64::MAX))
+            .into_boxed();
+        if let Some(before) = page.before {
+            query = query.filter(users::id.lt(before.to_string()));
+        }
+        query
+            .load::<UserRow>(&mut *conn)
+            .repo()?
+            .into_iter()
+            .map(User::try_from)
+            .collect()
+    }
+
+    fn update_access(
+        &self,
+        org: OrganizationId,
+        id: UserId,
+        change: AccessChange,
+        now: DateTime<Utc>,
+    ) -> RepoResult<AccessChangeOutcome> {
+        let mut conn = self.db.conn()?;
+        write_transaction(&mut conn, |c| user_access::apply(c, org, id, change, now))
     }
 }

@@ -10,7 +10,7 @@ use actix_web::http::header::HeaderMap;
 use actix_web::test::{self, TestRequest};
 use serde_json::{Value, json};
 use xdr_auth::{AuthConfig, JwtKeyRing};
-use xdr_domain::SystemClock;
+use xdr_domain::{Clock, SystemClock};
 use xdr_http::{AppState, HttpConfig};
 use xdr_persistence::test_support::TestDatabase;
 
@@ -66,15 +66,18 @@ impl TestApp {
     }
 
     pub fn with_http_config(backend: Backend, http: HttpConfig) -> Self {
+        Self::build(backend, http, Arc::new(SystemClock))
+    }
+
+    pub fn with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Self {
+        Self::build(backend, HttpConfig::default(), clock)
+    }
+
+    fn build(backend: Backend, http: HttpConfig, clock: Arc<dyn Clock>) -> Self {
         let db = test_database(backend);
-        let state = xdr_server::wiring::build_state(
-            &db.database(),
-            auth_config(),
-            jwt_ring(),
-            http,
-            Arc::new(SystemClock),
-        )
-        .unwrap();
+        let state =
+            xdr_server::wiring::build_state(&db.database(), auth_config(), jwt_ring(), http, clock)
+                .unwrap();
         Self { db, state }
     }
 
@@ -238,4 +241,38 @@ macro_rules! on_both_backends {
             )*
         }
     };
+}
+
+/// Invites `email` with `role` as `admin`, accepts, and returns the new member's login reply.
+pub async fn add_member<S, B>(app: &S, admin: &Registered, email: &str, role: &str) -> Reply
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let invited = send(
+        app,
+        post(
+            "/api/v1/invitations",
+            Some(&admin.access),
+            json!({"email": email, "role": role}),
+        ),
+    )
+    .await;
+    assert_eq!(invited.status, StatusCode::CREATED, "{:?}", invited.body);
+    let token = invited.body["token"].as_str().unwrap();
+    let accepted = send(
+        app,
+        post(
+            "/api/v1/auth/accept-invitation",
+            None,
+            json!({"token": token, "full_name": "New Member", "password": PASSWORD}),
+        ),
+    )
+    .await;
+    assert_eq!(accepted.status, StatusCode::CREATED, "{:?}", accepted.body);
+    accepted
+}
+
+pub fn access_of(reply: &Reply) -> String {
+    reply.body["access_token"].as_str().unwrap().to_owned()
 }

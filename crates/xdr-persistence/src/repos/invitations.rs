@@ -1,0 +1,212 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use xdr_domain::identity::{Acceptance, Invitation, NewInvitation, NewUser, TokenHash, User};
+use xdr_domain::ports::{InvitationRepository, RepoResult};
+use xdr_domain::{InvitationId, OrganizationId, PageRequest};
+
+use crate::connection::AnyConnection;
+use crate::database::Database;
+use crate::error::DbResultExt;
+use crate::models::{
+    INVITATION_COLUMNS, InvitationRow, NewInvitationRow, NewUserRow, USER_COLUMNS, UserRow,
+};
+use crate::schema::{invitations, users};
+use crate::time::to_db;
+use crate::tx::write_transaction;
+
+#[derive(Debug, Clone)]
+pub struct SqlInvitationRepository {
+    db: Database,
+}
+
+impl SqlInvitationRepository {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+fn limit_of(page: &PageRequest) -> i64 {
+    i64::try_from(page.fetch_limit()).unwrap_or(i64::MAX)
+}
+
+/// The pending invitation with this token, read inside the caller's transaction.
+fn pending_by_token(
+    conn: &mut AnyConnection,
+    token_hash: &TokenHash,
+    now: DateTime<Utc>,
+) -> RepoResult<Option<Invitation>> {
+    invitations::table
+        .filter(invitations::token_hash.eq(token_hash.as_str()))
+        .filter(invitations::accepted_at.is_null())
+        .filter(invitations::revoked_at.is_null())
+        .filter(invitations::expires_at.gt(to_db(now)))
+        .select(INVITATION_COLUMNS)
+        .first::<InvitationRow>(conn)
+        .optional()
+        .repo()?
+        .map(Invitation::try_from)
+        .transpose()
+}
+
+impl InvitationRepository for SqlInvitationRepository {
+    fn create(&self, invitation: NewInvitation, now: DateTime<Utc>) -> RepoResult<Invitation> {
+        let mut conn = self.db.conn()?;
+        let row = NewInvitationRow::from(&invitation);
+        write_transaction(&mut conn, |c| {
+            // An open invitation that has expired no longer blocks a new one.
+            diesel::update(invitations::table)
+                .filter(invitations::organization_id.eq(&row.organization_id))
+                .filter(invitations::email.eq(&row.email))
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::revoked_at.is_null())
+                .filter(invitations::expires_at.le(to_db(now)))
+                .set(invitations::revoked_at.eq(to_db(now)))
+                .execute(c)
+                .repo()?;
+            diesel::insert_into(invitations::table)
+                .values(&row)
+                .returning(INVITATION_COLUMNS)
+                .get_result::<InvitationRow>(c)
+                .repo()?
+                .try_into()
+        })
+    }
+
+    fn get(&self, org: OrganizationId, id: InvitationId) -> RepoResult<Option<Invitation>> {
+        let mut conn = self.db.conn()?;
+        invitations::table
+            .filter(invitations::organization_id.eq(org.to_string()))
+            .filter(invitations::id.eq(id.to_string()))
+            .select(INVITATION_COLUMNS)
+            .first::<InvitationRow>(&mut *conn)
+            .optional()
+            .repo()?
+            .map(Invitation::try_from)
+            .transpose()
+    }
+
+    fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<Invitation>> {
+        let mut conn = self.db.conn()?;
+        let mut query = invitations::table
+            .filter(invitations::organization_id.eq(org.to_string()))
+            .select(INVITATION_COLUMNS)
+            .order(invitations::id.desc())
+            .limit(limit_of(page))
+            .into_boxed();
+        if let Some(before) = page.before {
+            query = query.filter(invitations::id.lt(before.to_string()));
+        }
+        query
+            .load::<InvitationRow>(&mut *conn)
+            .repo()?
+            .into_iter()
+            .map(Invitation::try_from)
+            .collect()
+    }
+
+    fn revoke(
+        &self,
+        org: OrganizationId,
+        id: InvitationId,
+        now: DateTime<Utc>,
+    ) -> RepoResult<bool> {
+        let mut conn = self.db.conn()?;
+        let changed = diesel::update(invitations::table)
+            .filter(invitations::organization_id.eq(org.to_string()))
+            .filter(invitations::id.eq(id.to_string()))
+            .filter(invitations::accepted_at.is_null())
+            .filter(invitations::revoked_at.is_null())
+            .set((
+                invitations::revoked_at.eq(to_db(now)),
+                invitations::updated_at.eq(to_db(now)),
+            ))
+            .execute(&mut *conn)
+            .repo()?;
+        Ok(changed > 0)
+    }
+
+    fn reissue(
+        &self,
+        org: OrganizationId,
+        id: InvitationId,
+        token_hash: &TokenHash,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<Invitation>> {
+        let mut conn = self.db.conn()?;
+        diesel::update(invitations::table)
+            .filter(invitations::organization_id.eq(org.to_string()))
+            .filter(invitations::id.eq(id.to_string()))
+            .filter(invitations::accepted_at.is_null())
+            .filter(invitations::revoked_at.is_null())
+            .set((
+                invitations::token_hash.eq(token_hash.as_str()),
+                invitations::expires_at.eq(to_db(expires_at)),
+                invitations::updated_at.eq(to_db(now)),
+            ))
+            .returning(INVITATION_COLUMNS)
+            .get_result::<InvitationRow>(&mut *conn)
+            .optional()
+            .repo()?
+            .map(Invitation::try_from)
+            .transpose()
+    }
+
+    fn find_pending(
+        &self,
+        token_hash: &TokenHash,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<Invitation>> {
+        let mut conn = self.db.conn()?;
+        pending_by_token(&mut conn, token_hash, now)
+    }
+
+    fn accept(
+        &self,
+        token_hash: &TokenHash,
+        acceptance: Acceptance,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<(Invitation, User)>> {
+        let mut conn = self.db.conn()?;
+        write_transaction(&mut conn, |c| {
+            let Some(invitation) = pending_by_token(c, token_hash, now)? else {
+                return Ok(None);
+            };
+            // Claim it: only one of two concurrent acceptances can flip accepted_at.
+            let claimed = diesel::update(invitations::table)
+                .filter(invitations::id.eq(invitation.id.to_string()))
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::revoked_at.is_null())
+                .set((
+                    invitations::accepted_at.eq(to_db(now)),
+                    invitations::updated_at.eq(to_db(now)),
+                ))
+                .execute(c)
+                .repo()?;
+            if claimed == 0 {
+                return Ok(None);
+            }
+            let new_user = NewUser {
+                id: acceptance.user_id,
+                organization_id: invitation.organization_id,
+                email: invitation.email.clone(),
+                full_name: acceptance.full_name,
+                role: invitation.role,
+                password_hash: acceptance.password_hash,
+                created_at: now,
+            };
+            let user = diesel::insert_into(users::table)
+                .values(&NewUserRow::from(&new_user))
+                .returning(USER_COLUMNS)
+                .get_result::<UserRow>(c)
+                .repo()?
+                .try_into()?;
+            let accepted = Invitation {
+                accepted_at: Some(now),
+                updated_at: now,
+                ..invitation
+            };
+            Ok(Some((accepted, user)))
+        })
+    }
+}
