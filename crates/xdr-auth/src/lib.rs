@@ -9,6 +9,7 @@ pub mod error;
 pub mod jwt;
 pub mod password;
 pub mod principal;
+pub mod security;
 mod service;
 pub mod session_cache;
 pub mod tokens;
@@ -22,6 +23,7 @@ pub use error::{
 pub use jwt::{AccessClaims, AccessSubject, JwtKeyError, JwtKeyRing, TokenError};
 pub use password::{PasswordHashError, PasswordHasher};
 pub use principal::{ClientInfo, Principal};
+pub use security::{IncidentDetail, RuleChange, SecurityError, SecurityService};
 pub use service::{AuthService, IdentityStore};
 pub use tokens::{RefreshToken, TokenPair};
 pub use usecases::invitations::IssuedInvitation;

@@ -54,6 +54,8 @@ id_type!(
 id_type!(UserId);
 id_type!(SessionId);
 id_type!(InvitationId);
+id_type!(EventId);
+id_type!(IncidentId);
 
 #[cfg(test)]
 mod tests {

@@ -9,10 +9,11 @@ pub mod identity;
 pub mod ids;
 pub mod pagination;
 pub mod ports;
+pub mod security;
 pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
-pub use ids::{InvitationId, OrganizationId, SessionId, UserId};
+pub use ids::{EventId, IncidentId, InvitationId, OrganizationId, SessionId, UserId};
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
-use crate::handlers::{auth, health, invitations, organization, users};
+use crate::handlers::{auth, health, invitations, organization, security, users};
 use crate::json;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -71,6 +71,21 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
     )
     .route("/users", web::get().to(users::list))
     .route("/users/{id}", web::patch().to(users::update))
+    .route("/events", web::post().to(security::ingest))
+    .route("/events", web::get().to(security::list_events))
+    .route("/incidents", web::get().to(security::list_incidents))
+    .route("/incidents/{id}", web::get().to(security::get_incident))
+    .route(
+        "/incidents/{id}",
+        web::patch().to(security::update_incident),
+    )
+    .route("/detection-rules", web::get().to(security::list_rules))
+    .route("/detection-rules/{rule}", web::get().to(security::get_rule))
+    .route(
+        "/detection-rules/{rule}",
+        web::patch().to(security::update_rule),
+    )
+    .route("/dashboard/summary", web::get().to(security::dashboard))
     .route("/organization", web::get().to(organization::get))
     .route("/organization", web::patch().to(organization::update));
 }

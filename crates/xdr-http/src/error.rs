@@ -10,7 +10,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use xdr_auth::{
     AcceptInvitationError, AccountError, AdminError, AuthenticateError, InternalError, LoginError,
-    RefreshError, RegisterError,
+    RefreshError, RegisterError, SecurityError,
 };
 use xdr_domain::{FieldErrors, RepoError};
 
@@ -302,6 +302,21 @@ impl From<AcceptInvitationError> for ApiError {
                 ApiError::conflict("email_taken", "A user with that email already exists.")
             }
             AcceptInvitationError::Internal(i) => i.into(),
+        }
+    }
+}
+
+impl From<SecurityError> for ApiError {
+    fn from(e: SecurityError) -> Self {
+        match e {
+            SecurityError::Validation(fields) => ApiError::validation(fields),
+            SecurityError::Forbidden => ApiError::forbidden(),
+            SecurityError::NotFound => ApiError::not_found(),
+            SecurityError::InvalidTransition { from, to } => ApiError::conflict(
+                "invalid_transition",
+                format!("An incident cannot go from {from} to {to}."),
+            ),
+            SecurityError::Internal(i) => i.into(),
         }
     }
 }

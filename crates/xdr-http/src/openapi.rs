@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{auth, health, invitations, organization, users};
+use crate::handlers::{auth, health, invitations, organization, security, users};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -15,12 +15,16 @@ use crate::handlers::{auth, health, invitations, organization, users};
         organization::get, organization::update,
         invitations::accept, invitations::create, invitations::list, invitations::revoke,
         invitations::resend, users::list, users::update,
+        security::ingest, security::list_events, security::list_incidents, security::get_incident,
+        security::update_incident, security::list_rules, security::get_rule, security::update_rule,
+        security::dashboard,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Registration, sign-in, tokens and sessions"),
         (name = "organization", description = "The caller's organization"),
         (name = "health", description = "Liveness and readiness"),
+        (name = "xdr", description = "Events, incidents, detection rules and the dashboard"),
     )
 )]
 pub struct ApiDoc;

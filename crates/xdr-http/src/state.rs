@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use xdr_auth::AuthService;
+use xdr_auth::{AuthService, SecurityService};
 use xdr_domain::ports::HealthCheck;
 
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
@@ -33,6 +33,7 @@ impl Default for HttpConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub auth: Arc<AuthService>,
+    pub security: Arc<SecurityService>,
     pub health: Arc<dyn HealthCheck>,
     pub config: HttpConfig,
     /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
@@ -40,10 +41,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(auth: Arc<AuthService>, health: Arc<dyn HealthCheck>, config: HttpConfig) -> Self {
+    pub fn new(
+        auth: Arc<AuthService>,
+        security: Arc<SecurityService>,
+        health: Arc<dyn HealthCheck>,
+        config: HttpConfig,
+    ) -> Self {
         let rate_limiter = config.rate_limit.map(|c| Arc::new(AuthRateLimiter::new(c)));
         Self {
             auth,
+            security,
             health,
             config,
             rate_limiter,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use xdr_domain::ports::{
     HealthCheck, InvitationRepository, LoginThrottleRepository, OrganizationRepository, RepoResult,
-    SessionRepository, UserRepository,
+    SecurityRepository, SessionRepository, UserRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
@@ -12,7 +12,7 @@ use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
     SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
-    SqlSessionRepository, SqlUserRepository,
+    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };
 use crate::{migrations, repos};
 
@@ -40,6 +40,7 @@ pub struct Repositories {
     pub sessions: Arc<dyn SessionRepository>,
     pub login_throttle: Arc<dyn LoginThrottleRepository>,
     pub invitations: Arc<dyn InvitationRepository>,
+    pub security: Arc<dyn SecurityRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -95,6 +96,10 @@ impl Database {
         SqlInvitationRepository::new(self.clone())
     }
 
+    pub fn security(&self) -> SqlSecurityRepository {
+        SqlSecurityRepository::new(self.clone())
+    }
+
     /// All repositories as trait objects.
     pub fn repositories(&self) -> Repositories {
         Repositories {
@@ -103,6 +108,7 @@ impl Database {
             sessions: Arc::new(self.sessions()),
             login_throttle: Arc::new(self.login_throttle()),
             invitations: Arc::new(self.invitations()),
+            security: Arc::new(self.security()),
             health: Arc::new(self.clone()),
         }
     }

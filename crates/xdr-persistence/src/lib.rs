@@ -37,5 +37,5 @@ pub use database::{Database, Repositories};
 pub use error::PersistenceError;
 pub use repos::{
     SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
-    SqlSessionRepository, SqlUserRepository,
+    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };

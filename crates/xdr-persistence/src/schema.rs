@@ -80,6 +80,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> Text,
+        organization_id -> Text,
+        agent_id -> Nullable<Text>,
+        event_type -> Text,
+        src_ip -> Text,
+        dst_ip -> Nullable<Text>,
+        dst_port -> Nullable<Integer>,
+        hostname -> Nullable<Text>,
+        username -> Nullable<Text>,
+        message -> Nullable<Text>,
+        raw -> Nullable<Text>,
+        occurred_at -> Timestamp,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incidents (id) {
+        id -> Text,
+        organization_id -> Text,
+        rule -> Text,
+        title -> Text,
+        src_ip -> Text,
+        severity -> Text,
+        risk_score -> Double,
+        status -> Text,
+        event_count -> BigInt,
+        first_seen_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        assignee_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    detection_rules (organization_id, rule) {
+        organization_id -> Text,
+        rule -> Text,
+        enabled -> Bool,
+        threshold -> Integer,
+        window_seconds -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(events -> organizations (organization_id));
+diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> organizations (organization_id));
@@ -93,4 +144,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     retired_refresh_tokens,
     login_throttles,
     invitations,
+    events,
+    incidents,
+    detection_rules,
 );

@@ -5,3 +5,4 @@ pub mod auth;
 pub mod identity;
 pub mod page;
 pub mod secret;
+pub mod security;

@@ -4,4 +4,5 @@ pub mod auth;
 pub mod health;
 pub mod invitations;
 pub mod organization;
+pub mod security;
 pub mod users;

@@ -5,12 +5,16 @@
 //! `Row::as_select()`: a tuple of columns works on every backend, while `as_select()` is typed on
 //! the multi-backend and cannot be handed to SQLite or PostgreSQL inside a `RETURNING` clause.
 
+mod event;
+mod incident;
 mod invitation;
 mod organization;
 mod session;
 mod throttle;
 mod user;
 
+pub(crate) use event::{EVENT_COLUMNS, EventRow, FACT_COLUMNS, facts};
+pub(crate) use incident::{INCIDENT_COLUMNS, IncidentRow};
 pub(crate) use invitation::{INVITATION_COLUMNS, InvitationRow, NewInvitationRow};
 pub(crate) use organization::{NewOrganizationRow, ORGANIZATION_COLUMNS, OrganizationRow};
 pub(crate) use session::{NewSessionRow, RetiredTokenRow, SESSION_COLUMNS, SessionRow};

@@ -4,6 +4,7 @@ pub(crate) mod health;
 mod invitations;
 mod organizations;
 mod refresh;
+mod security;
 mod sessions;
 mod throttle;
 mod user_access;
@@ -11,6 +12,7 @@ mod users;
 
 pub use invitations::SqlInvitationRepository;
 pub use organizations::SqlOrganizationRepository;
+pub use security::SqlSecurityRepository;
 pub use sessions::SqlSessionRepository;
 pub use throttle::SqlLoginThrottleRepository;
 pub use users::SqlUserRepository;

@@ -1,0 +1,99 @@
+use std::sync::Arc;
+
+use xdr_domain::identity::Role;
+use xdr_domain::security::event::Event;
+use xdr_domain::security::{
+    DashboardSummary, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter,
+};
+use xdr_domain::{FieldErrors, IncidentId, PageRequest};
+
+use super::{INCIDENT_DETAIL_EVENTS, SecurityError, SecurityService, require};
+use crate::blocking;
+use crate::principal::Principal;
+
+/// An incident with its latest events.
+#[derive(Debug)]
+pub struct IncidentDetail {
+    pub incident: Incident,
+    pub events: Vec<Event>,
+}
+
+const MAX_NOTE_CHARS: usize = 4000;
+
+impl SecurityService {
+    pub async fn list_incidents(
+        &self,
+        principal: &Principal,
+        filter: IncidentFilter,
+        page: PageRequest,
+    ) -> Result<Vec<Incident>, SecurityError> {
+        require(principal, Role::Viewer)?;
+        let repo = Arc::clone(&self.repo);
+        let org = principal.organization_id;
+        Ok(blocking::run(move || repo.list_incidents(org, &filter, &page)).await?)
+    }
+
+    pub async fn incident(
+        &self,
+        principal: &Principal,
+        id: IncidentId,
+    ) -> Result<IncidentDetail, SecurityError> {
+        require(principal, Role::Viewer)?;
+        let repo = Arc::clone(&self.repo);
+        let org = principal.organization_id;
+        let found = blocking::run(move || {
+            let Some(incident) = repo.get_incident(org, id)? else {
+                return Ok(None);
+            };
+            let events = repo.incident_events(org, &incident, INCIDENT_DETAIL_EVENTS)?;
+            Ok(Some(IncidentDetail { incident, events }))
+        })
+        .await?;
+        found.ok_or(SecurityError::NotFound)
+    }
+
+    pub async fn update_incident(
+        &self,
+        principal: &Principal,
+        id: IncidentId,
+        change: IncidentChange,
+    ) -> Result<Incident, SecurityError> {
+        require(principal, Role::Analyst)?;
+        if change
+            .note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS)
+        {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "note",
+                format!("must be at most {MAX_NOTE_CHARS} characters"),
+            );
+            return Err(SecurityError::Validation(errors));
+        }
+        let repo = Arc::clone(&self.repo);
+        let (org, now) = (principal.organization_id, self.clock.now());
+        match blocking::run(move || repo.update_incident(org, id, &change, now)).await? {
+            IncidentChangeOutcome::Updated(incident) => Ok(incident),
+            IncidentChangeOutcome::NotFound => Err(SecurityError::NotFound),
+            IncidentChangeOutcome::InvalidTransition { from, to } => {
+                Err(SecurityError::transition(from, to))
+            }
+            IncidentChangeOutcome::UnknownAssignee => {
+                let mut errors = FieldErrors::new();
+                errors.add("assignee_id", "is not a member of your organization");
+                Err(SecurityError::Validation(errors))
+            }
+        }
+    }
+
+    pub async fn dashboard(
+        &self,
+        principal: &Principal,
+    ) -> Result<DashboardSummary, SecurityError> {
+        require(principal, Role::Viewer)?;
+        let repo = Arc::clone(&self.repo);
+        let (org, now) = (principal.organization_id, self.clock.now());
+        Ok(blocking::run(move || repo.dashboard(org, now)).await?)
+    }
+}

@@ -1,0 +1,40 @@
+use std::sync::Arc;
+
+use xdr_domain::PageRequest;
+use xdr_domain::identity::Role;
+use xdr_domain::ports::IngestOutcome;
+use xdr_domain::security::event::Event;
+use xdr_domain::security::{EventFilter, EventInput, validate_batch};
+
+use super::{SecurityError, SecurityService, require};
+use crate::blocking;
+use crate::principal::Principal;
+
+impl SecurityService {
+    /// Validates the whole batch (one bad event rejects it), stores it durably and runs
+    /// detection, all in one transaction; returns only after the commit.
+    pub async fn ingest(
+        &self,
+        principal: &Principal,
+        inputs: &[EventInput],
+    ) -> Result<IngestOutcome, SecurityError> {
+        require(principal, Role::Analyst)?;
+        let now = self.clock.now();
+        let org = principal.organization_id;
+        let events = validate_batch(org, inputs, now).map_err(SecurityError::Validation)?;
+        let repo = Arc::clone(&self.repo);
+        Ok(blocking::run(move || repo.ingest(org, events, now)).await?)
+    }
+
+    pub async fn list_events(
+        &self,
+        principal: &Principal,
+        filter: EventFilter,
+        page: PageRequest,
+    ) -> Result<Vec<Event>, SecurityError> {
+        require(principal, Role::Viewer)?;
+        let repo = Arc::clone(&self.repo);
+        let org = principal.organization_id;
+        Ok(blocking::run(move || repo.list_events(org, &filter, &page)).await?)
+    }
+}

@@ -1,0 +1,82 @@
+//! The XDR core's use cases: ingest with detection, events, incidents, rules, dashboard.
+//! Every call is scoped to the caller's organization and checks the caller's role.
+
+mod incidents;
+mod ingest;
+mod rules;
+
+pub use rules::RuleChange;
+
+use std::fmt;
+use std::sync::Arc;
+
+use thiserror::Error;
+use xdr_domain::identity::Role;
+use xdr_domain::ports::SecurityRepository;
+use xdr_domain::security::IncidentStatus;
+use xdr_domain::{Clock, FieldErrors, RepoError};
+
+use crate::error::InternalError;
+use crate::principal::Principal;
+
+pub use incidents::IncidentDetail;
+
+/// Events shown with an incident's detail.
+pub const INCIDENT_DETAIL_EVENTS: usize = 50;
+
+#[derive(Debug, Error)]
+pub enum SecurityError {
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("cannot change status from {from} to {to}")]
+    InvalidTransition {
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+impl From<RepoError> for SecurityError {
+    fn from(e: RepoError) -> Self {
+        Self::Internal(InternalError::Storage(e))
+    }
+}
+
+impl SecurityError {
+    pub(crate) fn transition(from: IncidentStatus, to: IncidentStatus) -> Self {
+        Self::InvalidTransition {
+            from: from.as_str(),
+            to: to.as_str(),
+        }
+    }
+}
+
+pub struct SecurityService {
+    repo: Arc<dyn SecurityRepository>,
+    clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for SecurityService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecurityService").finish_non_exhaustive()
+    }
+}
+
+impl SecurityService {
+    pub fn new(repo: Arc<dyn SecurityRepository>, clock: Arc<dyn Clock>) -> Self {
+        Self { repo, clock }
+    }
+}
+
+fn require(principal: &Principal, role: Role) -> Result<(), SecurityError> {
+    if principal.role.satisfies(role) {
+        Ok(())
+    } else {
+        Err(SecurityError::Forbidden)
+    }
+}

@@ -1,0 +1,13 @@
+//! Security events, detection rules and incidents.
+
+pub mod dashboard;
+pub mod detection;
+pub mod event;
+pub mod incident;
+pub mod severity;
+
+pub use dashboard::{DashboardSummary, TOP_SOURCE_IPS};
+pub use detection::{Detection, EventFacts, RuleKind, RuleSettings, evaluate, score};
+pub use event::{EventInput, MAX_BATCH, NewEvent, validate_batch};
+pub use incident::{EventFilter, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter};
+pub use severity::{IncidentStatus, Severity, UnknownValue};

@@ -1,0 +1,3 @@
+DROP TABLE detection_rules;
+DROP TABLE incidents;
+DROP TABLE events;
