@@ -1,0 +1,234 @@
+//! The isolation matrix: for every route and method of the served OpenAPI document, an admin
+//! of organization A using the ids of organization B gets 404 (or a list without B's data), and
+//! B's data is unchanged afterwards. The routes come from the document itself, so a new
+//! endpoint is covered (or fails this test until it is given a sample body) without editing it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use common::*;
+use serde_json::{Value, json};
+
+/// Routes that hold no tenant data of their own, and why they cannot leak another tenant's.
+const NOT_TENANT_ROUTES: &[(&str, &str, &str)] = &[
+    ("get", "/healthz", "liveness, no data"),
+    ("get", "/readyz", "readiness, no data"),
+    (
+        "post",
+        "/api/v1/auth/register",
+        "creates a new organization; no existing ids involved",
+    ),
+    (
+        "post",
+        "/api/v1/auth/login",
+        "credentials only; covered by the lockout and auth tests",
+    ),
+    (
+        "post",
+        "/api/v1/auth/refresh",
+        "opaque token only; covered by the session tests",
+    ),
+    (
+        "post",
+        "/api/v1/auth/accept-invitation",
+        "token only; tests/http_invitations.rs proves a token joins its own organization",
+    ),
+    (
+        "post",
+        "/api/v1/auth/logout",
+        "ends the caller's own session (run last: it would end A's token)",
+    ),
+    (
+        "post",
+        "/api/v1/auth/logout-all",
+        "ends the caller's own sessions (run last: it would end A's token)",
+    ),
+    (
+        "post",
+        "/api/v1/auth/change-password",
+        "the caller's own password",
+    ),
+];
+
+/// A request body that is valid for the route, so that the answer is about tenancy and not
+/// about validation. Every route with a body must be listed.
+fn sample_body(method: &str, path: &str) -> Option<Value> {
+    let body = match (method, path) {
+        ("patch", "/api/v1/auth/me") => json!({"full_name": "A Admin"}),
+        ("patch", "/api/v1/organization") => json!({"name": "Acme Renamed"}),
+        ("post", "/api/v1/invitations") => {
+            json!({"email": "matrix@acme.example", "role": "viewer"})
+        }
+        ("patch", "/api/v1/users/{id}") => json!({"role": "viewer"}),
+        ("post", "/api/v1/events") => {
+            json!({"events": [{"event_type": "cowrie.login.failed", "src_ip": "198.51.100.99"}]})
+        }
+        ("patch", "/api/v1/incidents/{id}") => json!({"status": "dismissed", "note": "A was here"}),
+        ("patch", "/api/v1/detection-rules/{rule}") => json!({"threshold": 99}),
+        _ => return None,
+    };
+    Some(body)
+}
+
+/// Organization B's data, read as B, to compare before and after.
+async fn snapshot<S, B>(app: &S, b: &Registered) -> Vec<Value>
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let mut out = Vec::new();
+    for path in [
+        "/api/v1/auth/me",
+        "/api/v1/organization",
+        "/api/v1/users",
+        "/api/v1/invitations",
+        "/api/v1/incidents",
+        "/api/v1/events",
+        "/api/v1/detection-rules",
+        "/api/v1/dashboard/summary",
+    ] {
+        let reply = send(app, get(path, Some(&b.access))).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        out.push(reply.body);
+    }
+    out
+}
+
+async fn isolation_matrix(backend: Backend) {
+    let t = TestApp::new(backend);
+    let app = t.service().await;
+    let a = register(&app, "Acme", "ada@acme.example").await;
+    let b = register(&app, "Globex", "hank@globex.example").await;
+    // Data in every table of B (and some in A).
+    for org in [&a, &b] {
+        let events: Vec<Value> = (0..6)
+            .map(|_| json!({"event_type": "cowrie.login.failed", "src_ip": "203.0.113.7"}))
+            .collect();
+        send(
+            &app,
+            post(
+                "/api/v1/events",
+                Some(&org.access),
+                json!({"events": events}),
+            ),
+        )
+        .await;
+    }
+    let b_member = add_member(&app, &b, "member@globex.example", "analyst").await;
+    let b_invite = send(
+        &app,
+        post(
+            "/api/v1/invitations",
+            Some(&b.access),
+            json!({"email": "pending@globex.example", "role": "viewer"}),
+        ),
+    )
+    .await;
+    let b_incident = send(&app, get("/api/v1/incidents", Some(&b.access)))
+        .await
+        .body["items"][0]["id"]
+        .clone();
+    let b_session = send(&app, get("/api/v1/auth/sessions", Some(&b.access)))
+        .await
+        .body["items"][0]["id"]
+        .clone();
+    let b_ids = [
+        ("/api/v1/users/{id}", b_member.body["user"]["id"].clone()),
+        ("/api/v1/invitations/{id}", b_invite.body["id"].clone()),
+        (
+            "/api/v1/invitations/{id}/resend",
+            b_invite.body["id"].clone(),
+        ),
+        ("/api/v1/incidents/{id}", b_incident),
+        ("/api/v1/auth/sessions/{id}", b_session),
+    ];
+    let every_b_id: Vec<String> = b_ids
+        .iter()
+        .map(|(_, v)| v.as_str().unwrap().to_owned())
+        .chain([b.org_id.clone(), b.user_id.clone()])
+        .collect();
+    let before = snapshot(&app, &b).await;
+
+    let doc = send(&app, get("/api/openapi.json", None)).await.body;
+    let mut covered = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            if NOT_TENANT_ROUTES
+                .iter()
+                .any(|(m, p, _)| *m == method && p == path)
+            {
+                continue;
+            }
+            if path == "/docs" || path == "/api/openapi.json" {
+                continue;
+            }
+            let mut uri = path.clone();
+            let by_id = path.contains("{id}");
+            if by_id {
+                let id = b_ids
+                    .iter()
+                    .find(|(p, _)| p == path)
+                    .unwrap_or_else(|| {
+                        panic!("{method} {path}: give the matrix an id of organization B for it")
+                    })
+                    .1
+                    .as_str()
+                    .unwrap()
+                    .to_owned();
+                uri = uri.replace("{id}", &id);
+            }
+            uri = uri.replace("{rule}", "ssh_brute_force");
+            let mut req = TestRequest::default()
+                .method(method.to_uppercase().parse().unwrap())
+                .uri(&uri)
+                .insert_header(("Authorization", format!("Bearer {}", a.access)));
+            let has_body = item[method].get("requestBody").is_some();
+            if has_body {
+                let body = sample_body(method, path).unwrap_or_else(|| {
+                    panic!("{method} {path}: add a sample body to the isolation matrix")
+                });
+                req = req.set_json(body);
+            }
+            let reply = send(&app, req).await;
+            if by_id {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::NOT_FOUND,
+                    "{method} {uri}: {:?}",
+                    reply.body
+                );
+                assert_eq!(reply.code(), "not_found");
+            } else {
+                assert!(
+                    reply.status.is_success(),
+                    "{method} {uri}: {} {:?}",
+                    reply.status,
+                    reply.body
+                );
+                let text = reply.body.to_string();
+                for id in &every_b_id {
+                    assert!(
+                        !text.contains(id.as_str()),
+                        "{method} {uri} shows B's id {id}"
+                    );
+                }
+            }
+            covered += 1;
+        }
+    }
+    let after = snapshot(&app, &b).await;
+    assert_eq!(before, after, "organization B's data changed");
+    eprintln!("isolation matrix covered {covered} route x method pairs on {backend:?}");
+    assert!(covered >= 20, "only {covered} routes covered");
+}
+
+on_both_backends!(isolation_matrix);
