@@ -23,7 +23,9 @@ pub use error::{
 pub use jwt::{AccessClaims, AccessSubject, JwtKeyError, JwtKeyRing, TokenError};
 pub use password::{PasswordHashError, PasswordHasher};
 pub use principal::{ClientInfo, Principal};
-pub use security::{IncidentDetail, RuleChange, SecurityError, SecurityService};
+pub use security::{
+    IncidentDetail, PolicyInput, RecordExecutor, RuleChange, SecurityError, SecurityService,
+};
 pub use service::{AuthService, IdentityStore};
 pub use tokens::{RefreshToken, TokenPair};
 pub use usecases::invitations::IssuedInvitation;

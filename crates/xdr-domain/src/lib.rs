@@ -14,6 +14,8 @@ pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
-pub use ids::{EventId, IncidentId, InvitationId, OrganizationId, SessionId, UserId};
+pub use ids::{
+    ActionLogId, EventId, IncidentId, InvitationId, OrganizationId, PolicyId, SessionId, UserId,
+};
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

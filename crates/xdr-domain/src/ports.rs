@@ -12,12 +12,13 @@ use crate::identity::{
     LockoutPolicy, NewInvitation, NewOrganization, NewSession, NewUser, Organization,
     OrganizationName, PasswordHash, RefreshOutcome, RevocationReason, Session, TokenHash, User,
 };
-use crate::ids::{IncidentId, InvitationId, OrganizationId, SessionId, UserId};
+use crate::ids::{IncidentId, InvitationId, OrganizationId, PolicyId, SessionId, UserId};
 use crate::pagination::PageRequest;
 use crate::security::event::Event;
 use crate::security::{
-    DashboardSummary, EventFilter, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter,
-    NewEvent, RuleKind, RuleSettings,
+    ActionLog, ContainmentAction, ContainmentPolicy, DashboardSummary, EventFilter, Execution,
+    Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter, NewEvent, RuleKind,
+    RuleSettings,
 };
 
 pub type RepoResult<T> = Result<T, RepoError>;
@@ -257,4 +258,50 @@ pub trait SecurityRepository: Send + Sync {
     ) -> RepoResult<()>;
 
     fn dashboard(&self, org: OrganizationId, now: DateTime<Utc>) -> RepoResult<DashboardSummary>;
+}
+
+/// Containment policies and the log of actions taken.
+pub trait ContainmentRepository: Send + Sync {
+    /// Policies of `org`, highest priority first.
+    fn policies(&self, org: OrganizationId) -> RepoResult<Vec<ContainmentPolicy>>;
+
+    fn get_policy(
+        &self,
+        org: OrganizationId,
+        id: PolicyId,
+    ) -> RepoResult<Option<ContainmentPolicy>>;
+
+    /// `Conflict::Other("policy_exists")` when the name is taken in `org`.
+    fn create_policy(&self, policy: &ContainmentPolicy) -> RepoResult<()>;
+
+    /// Replaces the policy's fields; false when `org` has no such policy.
+    fn update_policy(&self, policy: &ContainmentPolicy) -> RepoResult<bool>;
+
+    fn delete_policy(&self, org: OrganizationId, id: PolicyId) -> RepoResult<bool>;
+
+    /// Whether `policy` already acted on `incident` (a policy acts once per incident).
+    fn policy_acted(
+        &self,
+        org: OrganizationId,
+        incident: IncidentId,
+        policy: PolicyId,
+    ) -> RepoResult<bool>;
+
+    fn record_action(&self, log: &ActionLog) -> RepoResult<()>;
+
+    /// Actions of `org` (of one incident when given), newest first.
+    fn actions(
+        &self,
+        org: OrganizationId,
+        incident: Option<IncidentId>,
+        page: &PageRequest,
+    ) -> RepoResult<Vec<ActionLog>>;
+}
+
+/// Carries out a containment action (an external system, or only the record of it).
+pub trait ActionExecutor: Send + Sync {
+    /// The name stored in the action log (`record`, `webhook`...).
+    fn name(&self) -> &'static str;
+
+    fn execute(&self, incident: &Incident, action: ContainmentAction, params: &str) -> Execution;
 }

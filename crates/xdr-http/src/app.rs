@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
-use crate::handlers::{auth, health, invitations, organization, security, users};
+use crate::handlers::{auth, containment, health, invitations, organization, security, users};
 use crate::json;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -86,6 +86,31 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
         web::patch().to(security::update_rule),
     )
     .route("/dashboard/summary", web::get().to(security::dashboard))
+    .route(
+        "/incidents/{id}/actions",
+        web::post().to(containment::take_action),
+    )
+    .route("/actions", web::get().to(containment::list_actions))
+    .route(
+        "/containment-policies",
+        web::get().to(containment::list_policies),
+    )
+    .route(
+        "/containment-policies",
+        web::post().to(containment::create_policy),
+    )
+    .route(
+        "/containment-policies/{id}",
+        web::get().to(containment::get_policy),
+    )
+    .route(
+        "/containment-policies/{id}",
+        web::patch().to(containment::update_policy),
+    )
+    .route(
+        "/containment-policies/{id}",
+        web::delete().to(containment::delete_policy),
+    )
     .route("/organization", web::get().to(organization::get))
     .route("/organization", web::patch().to(organization::update));
 }

@@ -311,6 +311,9 @@ impl From<SecurityError> for ApiError {
         match e {
             SecurityError::Validation(fields) => ApiError::validation(fields),
             SecurityError::Forbidden => ApiError::forbidden(),
+            SecurityError::Conflict(code) => {
+                ApiError::conflict(code, "That name is already used in your organization.")
+            }
             SecurityError::NotFound => ApiError::not_found(),
             SecurityError::InvalidTransition { from, to } => ApiError::conflict(
                 "invalid_transition",

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{auth, health, invitations, organization, security, users};
+use crate::handlers::{auth, containment, health, invitations, organization, security, users};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -17,7 +17,9 @@ use crate::handlers::{auth, health, invitations, organization, security, users};
         invitations::resend, users::list, users::update,
         security::ingest, security::list_events, security::list_incidents, security::get_incident,
         security::update_incident, security::list_rules, security::get_rule, security::update_rule,
-        security::dashboard,
+        security::dashboard, containment::take_action, containment::list_actions,
+        containment::list_policies, containment::create_policy, containment::get_policy,
+        containment::update_policy, containment::delete_policy,
     ),
     modifiers(&BearerAuth),
     tags(

@@ -3,16 +3,16 @@
 use std::sync::Arc;
 
 use xdr_domain::ports::{
-    HealthCheck, InvitationRepository, LoginThrottleRepository, OrganizationRepository, RepoResult,
-    SecurityRepository, SessionRepository, UserRepository,
+    ContainmentRepository, HealthCheck, InvitationRepository, LoginThrottleRepository,
+    OrganizationRepository, RepoResult, SecurityRepository, SessionRepository, UserRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
 use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
-    SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
-    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlContainmentRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
+    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };
 use crate::{migrations, repos};
 
@@ -41,6 +41,7 @@ pub struct Repositories {
     pub login_throttle: Arc<dyn LoginThrottleRepository>,
     pub invitations: Arc<dyn InvitationRepository>,
     pub security: Arc<dyn SecurityRepository>,
+    pub containment: Arc<dyn ContainmentRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -109,6 +110,7 @@ impl Database {
             login_throttle: Arc::new(self.login_throttle()),
             invitations: Arc::new(self.invitations()),
             security: Arc::new(self.security()),
+            containment: Arc::new(SqlContainmentRepository::new(self.clone())),
             health: Arc::new(self.clone()),
         }
     }

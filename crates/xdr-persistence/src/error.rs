@@ -34,9 +34,11 @@ pub(crate) const UQ_USERS_EMAIL: &str = "uq_users_email";
 pub(crate) const UQ_ORGANIZATIONS_NAME_KEY: &str = "uq_organizations_name_key";
 pub(crate) const UQ_ORGANIZATIONS_SLUG: &str = "uq_organizations_slug";
 pub(crate) const UQ_INVITATIONS_OPEN_EMAIL: &str = "uq_invitations_open_email";
+pub(crate) const UQ_CONTAINMENT_POLICIES_NAME: &str = "uq_containment_policies_name";
 
 /// Unique constraints the code reacts to: (PostgreSQL constraint name, SQLite `table.column`).
-const KNOWN_UNIQUES: [(&str, &str); 4] = [
+const KNOWN_UNIQUES: [(&str, &str); 5] = [
+    (UQ_CONTAINMENT_POLICIES_NAME, "containment_policies.name"),
     (UQ_INVITATIONS_OPEN_EMAIL, "invitations.email"),
     (UQ_USERS_EMAIL, "users.email"),
     (UQ_ORGANIZATIONS_NAME_KEY, "organizations.name_key"),

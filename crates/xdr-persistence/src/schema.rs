@@ -129,6 +129,38 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    containment_policies (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        enabled -> Bool,
+        min_risk_score -> Double,
+        min_event_count -> BigInt,
+        action -> Text,
+        action_params -> Text,
+        priority -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    action_logs (id) {
+        id -> Text,
+        organization_id -> Text,
+        incident_id -> Text,
+        policy_id -> Nullable<Text>,
+        action -> Text,
+        params -> Text,
+        status -> Text,
+        executor -> Text,
+        result -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(events -> organizations (organization_id));
 diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
@@ -147,4 +179,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     incidents,
     detection_rules,
+    containment_policies,
+    action_logs,
 );

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use xdr_auth::{
     AuthConfig, AuthService, IdentityStore, JwtKeyRing, PasswordHashError, PasswordHasher,
-    SecurityService,
+    RecordExecutor, SecurityService,
 };
 use xdr_domain::Clock;
 use xdr_http::{AppState, HttpConfig};
@@ -27,7 +27,12 @@ pub fn build_state(
         invitations: repos.invitations,
     };
     let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?;
-    let security = SecurityService::new(repos.security, Arc::clone(&clock));
+    let security = SecurityService::new(
+        repos.security,
+        repos.containment,
+        Arc::new(RecordExecutor),
+        Arc::clone(&clock),
+    );
     let service = AuthService::new(store, clock, hasher, jwt, auth);
     Ok(AppState::new(
         Arc::new(service),

@@ -67,6 +67,11 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         }
         ("patch", "/api/v1/incidents/{id}") => json!({"status": "dismissed", "note": "A was here"}),
         ("patch", "/api/v1/detection-rules/{rule}") => json!({"threshold": 99}),
+        ("post", "/api/v1/incidents/{id}/actions") => json!({"action": "block_ip"}),
+        ("post", "/api/v1/containment-policies") => {
+            json!({"name": "A policy", "min_risk_score": 0.1, "min_event_count": 1, "action": "notify"})
+        }
+        ("patch", "/api/v1/containment-policies/{id}") => json!({"enabled": false}),
         _ => return None,
     };
     Some(body)
@@ -134,6 +139,10 @@ async fn isolation_matrix(backend: Backend) {
         .await
         .body["items"][0]["id"]
         .clone();
+    let b_policy = send(&app, get("/api/v1/containment-policies", Some(&b.access)))
+        .await
+        .body["items"][0]["id"]
+        .clone();
     let b_session = send(&app, get("/api/v1/auth/sessions", Some(&b.access)))
         .await
         .body["items"][0]["id"]
@@ -145,7 +154,9 @@ async fn isolation_matrix(backend: Backend) {
             "/api/v1/invitations/{id}/resend",
             b_invite.body["id"].clone(),
         ),
+        ("/api/v1/incidents/{id}/actions", b_incident.clone()),
         ("/api/v1/incidents/{id}", b_incident),
+        ("/api/v1/containment-policies/{id}", b_policy),
         ("/api/v1/auth/sessions/{id}", b_session),
     ];
     let every_b_id: Vec<String> = b_ids

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use xdr_domain::identity::Role;
 use xdr_domain::security::event::Event;
 use xdr_domain::security::{
-    DashboardSummary, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter,
+    ActionLog, DashboardSummary, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter,
 };
 use xdr_domain::{FieldErrors, IncidentId, PageRequest};
 
@@ -16,6 +16,7 @@ use crate::principal::Principal;
 pub struct IncidentDetail {
     pub incident: Incident,
     pub events: Vec<Event>,
+    pub actions: Vec<ActionLog>,
 }
 
 const MAX_NOTE_CHARS: usize = 4000;
@@ -39,14 +40,21 @@ impl SecurityService {
         id: IncidentId,
     ) -> Result<IncidentDetail, SecurityError> {
         require(principal, Role::Viewer)?;
-        let repo = Arc::clone(&self.repo);
+        let (repo, containment) = (Arc::clone(&self.repo), Arc::clone(&self.containment));
         let org = principal.organization_id;
         let found = blocking::run(move || {
             let Some(incident) = repo.get_incident(org, id)? else {
                 return Ok(None);
             };
             let events = repo.incident_events(org, &incident, INCIDENT_DETAIL_EVENTS)?;
-            Ok(Some(IncidentDetail { incident, events }))
+            let page = PageRequest::new(None, Some(INCIDENT_DETAIL_EVENTS));
+            let mut actions = containment.actions(org, Some(incident.id), &page)?;
+            actions.truncate(INCIDENT_DETAIL_EVENTS);
+            Ok(Some(IncidentDetail {
+                incident,
+                events,
+                actions,
+            }))
         })
         .await?;
         found.ok_or(SecurityError::NotFound)

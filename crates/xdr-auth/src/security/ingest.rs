@@ -6,6 +6,7 @@ use xdr_domain::ports::IngestOutcome;
 use xdr_domain::security::event::Event;
 use xdr_domain::security::{EventFilter, EventInput, validate_batch};
 
+use super::containment::apply_policies;
 use super::{SecurityError, SecurityService, require};
 use crate::blocking;
 use crate::principal::Principal;
@@ -22,8 +23,32 @@ impl SecurityService {
         let now = self.clock.now();
         let org = principal.organization_id;
         let events = validate_batch(org, inputs, now).map_err(SecurityError::Validation)?;
-        let repo = Arc::clone(&self.repo);
-        Ok(blocking::run(move || repo.ingest(org, events, now)).await?)
+        let (repo, containment, executor) = (
+            Arc::clone(&self.repo),
+            Arc::clone(&self.containment),
+            Arc::clone(&self.executor),
+        );
+        let outcome = blocking::run(move || {
+            let outcome = repo.ingest(org, events, now)?;
+            let touched: Vec<_> = outcome
+                .incidents_opened
+                .iter()
+                .chain(&outcome.incidents_updated)
+                .copied()
+                .collect();
+            // The events are committed; containment runs on what they opened or grew.
+            apply_policies(
+                repo.as_ref(),
+                containment.as_ref(),
+                executor.as_ref(),
+                org,
+                &touched,
+                now,
+            )?;
+            Ok(outcome)
+        })
+        .await?;
+        Ok(outcome)
     }
 
     pub async fn list_events(

@@ -1,6 +1,8 @@
 //! The XDR core's use cases: ingest with detection, events, incidents, rules, dashboard.
 //! Every call is scoped to the caller's organization and checks the caller's role.
 
+mod containment;
+mod executors;
 mod incidents;
 mod ingest;
 mod rules;
@@ -12,13 +14,15 @@ use std::sync::Arc;
 
 use thiserror::Error;
 use xdr_domain::identity::Role;
-use xdr_domain::ports::SecurityRepository;
+use xdr_domain::ports::{ActionExecutor, ContainmentRepository, SecurityRepository};
 use xdr_domain::security::IncidentStatus;
 use xdr_domain::{Clock, FieldErrors, RepoError};
 
 use crate::error::InternalError;
 use crate::principal::Principal;
 
+pub use containment::PolicyInput;
+pub use executors::RecordExecutor;
 pub use incidents::IncidentDetail;
 
 /// Events shown with an incident's detail.
@@ -32,6 +36,9 @@ pub enum SecurityError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// A uniqueness rule: the code names it (e.g. `policy_exists`).
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     #[error("cannot change status from {from} to {to}")]
     InvalidTransition {
         from: &'static str,
@@ -58,6 +65,8 @@ impl SecurityError {
 
 pub struct SecurityService {
     repo: Arc<dyn SecurityRepository>,
+    containment: Arc<dyn ContainmentRepository>,
+    executor: Arc<dyn ActionExecutor>,
     clock: Arc<dyn Clock>,
 }
 
@@ -68,8 +77,18 @@ impl fmt::Debug for SecurityService {
 }
 
 impl SecurityService {
-    pub fn new(repo: Arc<dyn SecurityRepository>, clock: Arc<dyn Clock>) -> Self {
-        Self { repo, clock }
+    pub fn new(
+        repo: Arc<dyn SecurityRepository>,
+        containment: Arc<dyn ContainmentRepository>,
+        executor: Arc<dyn ActionExecutor>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            repo,
+            containment,
+            executor,
+            clock,
+        }
     }
 }
 

@@ -1,11 +1,15 @@
 //! Security events, detection rules and incidents.
 
+pub mod containment;
 pub mod dashboard;
 pub mod detection;
 pub mod event;
 pub mod incident;
 pub mod severity;
 
+pub use containment::{
+    ActionLog, ActionStatus, ContainmentAction, ContainmentPolicy, Execution, matching_policies,
+};
 pub use dashboard::{DashboardSummary, TOP_SOURCE_IPS};
 pub use detection::{Detection, EventFacts, RuleKind, RuleSettings, evaluate, score};
 pub use event::{EventInput, MAX_BATCH, NewEvent, validate_batch};

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod containment;
 pub mod identity;
 pub mod page;
 pub mod secret;

@@ -183,6 +183,8 @@ pub struct IncidentDetailView {
     pub incident: IncidentView,
     /// The latest 50 events of the incident's source IP since it was first seen.
     pub events: Vec<EventView>,
+    /// The latest 50 actions taken on the incident.
+    pub actions: Vec<super::containment::ActionLogView>,
 }
 
 /// `null` and absent differ for `assignee_id`: null clears it.

@@ -1,6 +1,7 @@
 //! Handlers, one module per area of API.md.
 
 pub mod auth;
+pub mod containment;
 pub mod health;
 pub mod invitations;
 pub mod organization;

@@ -156,6 +156,7 @@ pub async fn get_incident(
     Ok(HttpResponse::Ok().json(IncidentDetailView {
         incident: IncidentView::from(&detail.incident),
         events: detail.events.iter().map(EventView::from).collect(),
+        actions: detail.actions.iter().map(Into::into).collect(),
     }))
 }
 

@@ -5,6 +5,7 @@
 //! `Row::as_select()`: a tuple of columns works on every backend, while `as_select()` is typed on
 //! the multi-backend and cannot be handed to SQLite or PostgreSQL inside a `RETURNING` clause.
 
+mod containment;
 mod event;
 mod incident;
 mod invitation;
@@ -13,6 +14,7 @@ mod session;
 mod throttle;
 mod user;
 
+pub(crate) use containment::{ACTION_COLUMNS, ActionRow, POLICY_COLUMNS, PolicyRow};
 pub(crate) use event::{EVENT_COLUMNS, EventRow, FACT_COLUMNS, facts};
 pub(crate) use incident::{INCIDENT_COLUMNS, IncidentRow};
 pub(crate) use invitation::{INVITATION_COLUMNS, InvitationRow, NewInvitationRow};

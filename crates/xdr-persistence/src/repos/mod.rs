@@ -1,5 +1,6 @@
 //! The port implementations. Every tenant query filters by the `OrganizationId` it is given.
 
+mod containment;
 pub(crate) mod health;
 mod invitations;
 mod organizations;
@@ -10,6 +11,7 @@ mod throttle;
 mod user_access;
 mod users;
 
+pub use containment::SqlContainmentRepository;
 pub use invitations::SqlInvitationRepository;
 pub use organizations::SqlOrganizationRepository;
 pub use security::SqlSecurityRepository;

@@ -3,15 +3,17 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use xdr_domain::identity::{NewOrganization, NewUser, Organization, OrganizationName, Slug, User};
 use xdr_domain::ports::{OrganizationRepository, RepoResult};
+use xdr_domain::security::ContainmentPolicy;
 use xdr_domain::{Conflict, OrganizationId, RepoError};
 
 use crate::connection::AnyConnection;
 use crate::database::Database;
 use crate::error::{DbResultExt, UQ_ORGANIZATIONS_SLUG};
 use crate::models::{
-    NewOrganizationRow, NewUserRow, ORGANIZATION_COLUMNS, OrganizationRow, USER_COLUMNS, UserRow,
+    NewOrganizationRow, NewUserRow, ORGANIZATION_COLUMNS, OrganizationRow, PolicyRow, USER_COLUMNS,
+    UserRow,
 };
-use crate::schema::{organizations, users};
+use crate::schema::{containment_policies, organizations, users};
 use crate::time::to_db;
 use crate::tx::write_transaction;
 
@@ -96,6 +98,12 @@ fn create(
         .get_result::<UserRow>(conn)
         .repo()?
         .try_into()?;
+    // Every organization starts with the default containment policy.
+    let policy = ContainmentPolicy::default_for(organization.id, org.created_at);
+    diesel::insert_into(containment_policies::table)
+        .values(PolicyRow::from(&policy))
+        .execute(conn)
+        .repo()?;
     Ok((organization, user))
 }
 

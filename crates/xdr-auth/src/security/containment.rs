@@ -1,0 +1,247 @@
+//! Containment: policies evaluated when incidents open or grow, manual actions, the action log.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use xdr_domain::identity::Role;
+use xdr_domain::ports::{ActionExecutor, ContainmentRepository, RepoResult, SecurityRepository};
+use xdr_domain::security::{
+    ActionLog, ContainmentAction, ContainmentPolicy, Incident, matching_policies,
+};
+use xdr_domain::{
+    ActionLogId, Conflict, IncidentId, OrganizationId, PageRequest, PolicyId, RepoError, UserId,
+};
+
+use super::{SecurityError, SecurityService, require};
+use crate::blocking;
+use crate::principal::Principal;
+
+/// A policy as a client writes it.
+#[derive(Debug, Clone)]
+pub struct PolicyInput {
+    pub name: String,
+    pub enabled: bool,
+    pub min_risk_score: f64,
+    pub min_event_count: i64,
+    pub action: ContainmentAction,
+    pub action_params: String,
+    pub priority: i32,
+}
+
+fn act(
+    executor: &dyn ActionExecutor,
+    incident: &Incident,
+    action: ContainmentAction,
+    params: &str,
+    policy: Option<PolicyId>,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> ActionLog {
+    let execution = executor.execute(incident, action, params);
+    ActionLog {
+        id: ActionLogId::generate(),
+        organization_id: incident.organization_id,
+        incident_id: incident.id,
+        policy_id: policy,
+        action,
+        params: params.to_owned(),
+        status: execution.status,
+        executor: executor.name().to_owned(),
+        result: execution.result,
+        created_by: by,
+        created_at: now,
+    }
+}
+
+/// Runs every matching policy that has not yet acted on each incident (a policy acts once per
+/// incident, however often it grows).
+pub(crate) fn apply_policies(
+    incidents: &dyn SecurityRepository,
+    containment: &dyn ContainmentRepository,
+    executor: &dyn ActionExecutor,
+    org: OrganizationId,
+    touched: &[IncidentId],
+    now: DateTime<Utc>,
+) -> RepoResult<usize> {
+    if touched.is_empty() {
+        return Ok(0);
+    }
+    let policies = containment.policies(org)?;
+    let mut taken = 0;
+    for id in touched {
+        let Some(incident) = incidents.get_incident(org, *id)? else {
+            continue;
+        };
+        for policy in matching_policies(&policies, &incident) {
+            if containment.policy_acted(org, incident.id, policy.id)? {
+                continue;
+            }
+            let log = act(
+                executor,
+                &incident,
+                policy.action,
+                &policy.action_params,
+                Some(policy.id),
+                None,
+                now,
+            );
+            containment.record_action(&log)?;
+            taken += 1;
+        }
+    }
+    Ok(taken)
+}
+
+fn policy_conflict(e: RepoError) -> SecurityError {
+    match e {
+        RepoError::Conflict(Conflict::Other(name)) if name.contains("containment_policies") => {
+            SecurityError::Conflict("policy_exists")
+        }
+        other => other.into(),
+    }
+}
+
+impl SecurityService {
+    /// A manual action on an incident (soc_lead), carried out now and logged.
+    pub async fn take_action(
+        &self,
+        principal: &Principal,
+        incident: IncidentId,
+        action: ContainmentAction,
+        params: String,
+    ) -> Result<ActionLog, SecurityError> {
+        require(principal, Role::SocLead)?;
+        let (repo, containment, executor) = (
+            Arc::clone(&self.repo),
+            Arc::clone(&self.containment),
+            Arc::clone(&self.executor),
+        );
+        let (org, by, now) = (
+            principal.organization_id,
+            principal.user_id,
+            self.clock.now(),
+        );
+        let log = blocking::run(move || {
+            let Some(incident) = repo.get_incident(org, incident)? else {
+                return Ok(None);
+            };
+            let log = act(
+                executor.as_ref(),
+                &incident,
+                action,
+                &params,
+                None,
+                Some(by),
+                now,
+            );
+            containment.record_action(&log)?;
+            Ok(Some(log))
+        })
+        .await?;
+        log.ok_or(SecurityError::NotFound)
+    }
+
+    pub async fn actions(
+        &self,
+        principal: &Principal,
+        incident: Option<IncidentId>,
+        page: PageRequest,
+    ) -> Result<Vec<ActionLog>, SecurityError> {
+        require(principal, Role::Viewer)?;
+        let containment = Arc::clone(&self.containment);
+        let org = principal.organization_id;
+        Ok(blocking::run(move || containment.actions(org, incident, &page)).await?)
+    }
+
+    pub async fn policies(
+        &self,
+        principal: &Principal,
+    ) -> Result<Vec<ContainmentPolicy>, SecurityError> {
+        require(principal, Role::Viewer)?;
+        let containment = Arc::clone(&self.containment);
+        let org = principal.organization_id;
+        Ok(blocking::run(move || containment.policies(org)).await?)
+    }
+
+    pub async fn policy(
+        &self,
+        principal: &Principal,
+        id: PolicyId,
+    ) -> Result<ContainmentPolicy, SecurityError> {
+        require(principal, Role::Viewer)?;
+        let containment = Arc::clone(&self.containment);
+        let org = principal.organization_id;
+        blocking::run(move || containment.get_policy(org, id))
+            .await?
+            .ok_or(SecurityError::NotFound)
+    }
+
+    pub async fn create_policy(
+        &self,
+        principal: &Principal,
+        input: PolicyInput,
+    ) -> Result<ContainmentPolicy, SecurityError> {
+        require(principal, Role::SocLead)?;
+        let now = self.clock.now();
+        let policy = ContainmentPolicy {
+            id: PolicyId::generate(),
+            organization_id: principal.organization_id,
+            name: input.name.trim().to_owned(),
+            enabled: input.enabled,
+            min_risk_score: input.min_risk_score,
+            min_event_count: input.min_event_count,
+            action: input.action,
+            action_params: input.action_params,
+            priority: input.priority,
+            created_at: now,
+            updated_at: now,
+        };
+        policy.validate().map_err(SecurityError::Validation)?;
+        let containment = Arc::clone(&self.containment);
+        let stored = policy.clone();
+        blocking::run(move || containment.create_policy(&stored))
+            .await
+            .map_err(policy_conflict)?;
+        Ok(policy)
+    }
+
+    /// Applies `change` to the stored policy and saves it (soc_lead).
+    pub async fn update_policy(
+        &self,
+        principal: &Principal,
+        id: PolicyId,
+        change: impl FnOnce(&mut ContainmentPolicy),
+    ) -> Result<ContainmentPolicy, SecurityError> {
+        require(principal, Role::SocLead)?;
+        let mut policy = self.policy(principal, id).await?;
+        change(&mut policy);
+        policy.name = policy.name.trim().to_owned();
+        policy.updated_at = self.clock.now();
+        policy.validate().map_err(SecurityError::Validation)?;
+        let containment = Arc::clone(&self.containment);
+        let stored = policy.clone();
+        let updated = blocking::run(move || containment.update_policy(&stored))
+            .await
+            .map_err(policy_conflict)?;
+        if updated {
+            Ok(policy)
+        } else {
+            Err(SecurityError::NotFound)
+        }
+    }
+
+    pub async fn delete_policy(
+        &self,
+        principal: &Principal,
+        id: PolicyId,
+    ) -> Result<(), SecurityError> {
+        require(principal, Role::SocLead)?;
+        let containment = Arc::clone(&self.containment);
+        let org = principal.organization_id;
+        if blocking::run(move || containment.delete_policy(org, id)).await? {
+            Ok(())
+        } else {
+            Err(SecurityError::NotFound)
+        }
+    }
+}
