@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Load benchmarks of a release mini-xdr on this machine (server and load tool share the cores).
+# Usage: bench/run.sh [sqlite|postgres] [orgs] [incidents-per-org]
+# Needs: wrk and hyperfine (apt-get install -y wrk hyperfine), python3, curl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BACKEND=${1:-sqlite}
+ORGS=${2:-10}
+INCIDENTS=${3:-10000}
+DURATION=${DURATION:-10s}
+PORT=${PORT:-18080}
+BASE=http://127.0.0.1:$PORT
+WORK=$(mktemp -d)
+trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+cargo build --release --locked --bin mini-xdr >/dev/null
+export MINI_XDR__SERVER__DATA_DIR="$WORK/data" MINI_XDR__RATE_LIMIT__ENABLED=false \
+       MINI_XDR__LOG__LEVEL=warn MINI_XDR__SERVER__BIND=127.0.0.1:$PORT
+if [ "$BACKEND" = postgres ]; then
+  ADMIN=${MINI_XDR_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}
+  DB=mini_xdr_bench_$$
+  psql "$ADMIN" -qc "CREATE DATABASE $DB" && trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; psql "$ADMIN" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; rm -rf "$WORK"' EXIT
+  export MINI_XDR__DATABASE__URL="${ADMIN%/*}/$DB"
+fi
+target/release/mini-xdr serve 2>"$WORK/server.log" &
+SERVER=$!
+for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.1; done
+
+echo "== seeding $ORGS organizations x $INCIDENTS incidents ($BACKEND)"
+START=$(date +%s)
+python3 bench/seed.py "$BASE" "$ORGS" "$INCIDENTS" "$WORK"
+echo "seeded in $(( $(date +%s) - START )) s"
+
+echo "== login at the configured bcrypt cost (sequential)"
+hyperfine --warmup 2 --runs 20 -N \
+  "curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' --data @$WORK/login.json $BASE/api/v1/auth/login"
+
+run() { echo "== $1"; shift; wrk --latency "$@" | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx"; }
+export TOKEN_FILE=$WORK/token
+run "GET /auth/me" -t2 -c32 -d"$DURATION" -s bench/get.lua "$BASE/api/v1/auth/me"
+run "GET /incidents?limit=50" -t2 -c32 -d"$DURATION" -s bench/get.lua "$BASE/api/v1/incidents?limit=50"
+BODY_FILE=$WORK/events_10.json run "POST /events (batches of 10; events/s = 10 x req/s)" -t2 -c8 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/events"
+BODY_FILE=$WORK/events_1000.json run "POST /events (batches of 1000; events/s = 1000 x req/s)" -t2 -c4 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/events"
+
+echo "== GET /auth/me while a login storm (c8 on /auth/login) runs"
+BODY_FILE=$WORK/login.json TOKEN_FILE= wrk -t1 -c8 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/auth/login" >/dev/null &
+STORM=$!
+sleep 1
+run "GET /auth/me under login storm" -t1 -c16 -d5s -s bench/get.lua "$BASE/api/v1/auth/me"
+wait "$STORM"
