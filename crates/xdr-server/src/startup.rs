@@ -77,13 +77,8 @@ pub fn auth_config(settings: &Settings) -> Result<AuthConfig, StartupError> {
 }
 
 pub fn jwt_ring(settings: &Settings) -> Result<JwtKeyRing, StartupError> {
+    // Logs a warning with the path when it generates the keys file.
     let resolved = resolve_jwt_keys(settings)?;
-    if let Some(path) = &resolved.generated {
-        tracing::warn!(
-            path = %path.display(),
-            "no JWT signing key configured: generated one (keep this file private and backed up)"
-        );
-    }
     Ok(JwtKeyRing::new(
         resolved.keys,
         &resolved.active_kid,
