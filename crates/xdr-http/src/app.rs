@@ -1,6 +1,7 @@
 //! The actix application: routes, extractor configuration and middleware. The server and the
 //! tests build it through [`app`], so tests exercise exactly what is served.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -14,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::handlers::{auth, containment, health, invitations, organization, security, users};
 use crate::json;
+use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
@@ -31,6 +33,7 @@ pub fn app(
     >,
 > {
     let body_limit = state.config.body_limit_bytes;
+    let metrics = Arc::clone(&state.metrics);
     App::new()
         .app_data(web::Data::new(state))
         .app_data(json::json_config(body_limit))
@@ -38,9 +41,12 @@ pub fn app(
         .app_data(json::query_config())
         .app_data(web::PayloadConfig::new(body_limit))
         .wrap(security_headers())
-        .wrap(from_fn(log_request))
+        .wrap(from_fn(move |req, next| {
+            log_request(Arc::clone(&metrics), req, next)
+        }))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(health::metrics))
         .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, ApiDoc::openapi()))
         .route("/docs", web::get().to(docs_redirect))
         .service(web::scope("/api/v1").configure(api_v1))
@@ -142,6 +148,7 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
 
 /// One structured log line per request (never bodies or headers: they carry secrets).
 async fn log_request(
+    metrics: Arc<Metrics>,
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
@@ -149,6 +156,7 @@ async fn log_request(
     let method = req.method().clone();
     let path = req.path().to_owned();
     let response = next.call(req).await?;
+    metrics.record(response.status().as_u16(), started.elapsed());
     tracing::info!(
         method = %method,
         path = %path,

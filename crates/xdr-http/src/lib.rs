@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 mod json;
+pub mod metrics;
 pub mod openapi;
 pub mod rate_limit;
 pub mod state;

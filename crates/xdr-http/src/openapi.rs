@@ -9,7 +9,7 @@ use crate::handlers::{auth, containment, health, invitations, organization, secu
 #[openapi(
     info(title = "Mini-XDR API", version = "1", description = "Multi-tenant XDR backend (API.md)."),
     paths(
-        health::healthz, health::readyz,
+        health::healthz, health::readyz, health::metrics,
         auth::register, auth::login, auth::refresh, auth::logout, auth::logout_all, auth::me,
         auth::update_me, auth::change_password, auth::list_sessions, auth::revoke_session,
         organization::get, organization::update,

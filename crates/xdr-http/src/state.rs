@@ -6,6 +6,7 @@ use std::sync::Arc;
 use xdr_auth::{AuthService, SecurityService};
 use xdr_domain::ports::HealthCheck;
 
+use crate::metrics::Metrics;
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
 use crate::trusted_proxies::TrustedProxies;
 
@@ -38,6 +39,8 @@ pub struct AppState {
     pub config: HttpConfig,
     /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
     pub rate_limiter: Option<Arc<AuthRateLimiter>>,
+    /// Request counts and latencies for `GET /metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
             health,
             config,
             rate_limiter,
+            metrics: Arc::new(Metrics::default()),
         }
     }
 }

@@ -235,6 +235,13 @@ async fn health_readiness_and_docs(backend: Backend) {
             "{path} missing from OpenAPI"
         );
     }
+    let metrics = send(&app, get("/metrics", None)).await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    let text = metrics.body.as_str().unwrap();
+    assert!(
+        text.contains("mini_xdr_http_requests_total{status=\"2xx\"}"),
+        "{text}"
+    );
     let ui = send(&app, get("/docs/", None)).await;
     assert_eq!(ui.status, StatusCode::OK);
     let missing = send(&app, get("/api/v1/nope", None)).await;

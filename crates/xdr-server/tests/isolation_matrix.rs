@@ -16,6 +16,11 @@ const NOT_TENANT_ROUTES: &[(&str, &str, &str)] = &[
     ("get", "/healthz", "liveness, no data"),
     ("get", "/readyz", "readiness, no data"),
     (
+        "get",
+        "/metrics",
+        "process-wide request counters, no tenant data",
+    ),
+    (
         "post",
         "/api/v1/auth/register",
         "creates a new organization; no existing ids involved",
