@@ -53,6 +53,10 @@ id_type!(
 );
 id_type!(UserId);
 id_type!(SessionId);
+id_type!(
+    /// A stored cloud credential (credential vault).
+    CredentialId
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,13 +4,15 @@
 //! ports (`ports`) describe what the use cases need from storage.
 
 pub mod clock;
+pub mod credentials;
 pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod ports;
+pub mod secrets;
 pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
-pub use ids::{OrganizationId, SessionId, UserId};
+pub use ids::{CredentialId, OrganizationId, SessionId, UserId};
 pub use validation::FieldErrors;

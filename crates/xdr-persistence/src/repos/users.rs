@@ -1,12 +1,12 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use xdr_domain::identity::{Email, FullName, PasswordHash, User};
+use xdr_domain::identity::{Email, FullName, NewUser, PasswordHash, User};
 use xdr_domain::ports::{RepoResult, UserRepository};
 use xdr_domain::{OrganizationId, UserId};
 
 use crate::database::Database;
 use crate::error::DbResultExt;
-use crate::models::{USER_COLUMNS, UserRow};
+use crate::models::{NewUserRow, USER_COLUMNS, UserRow};
 use crate::schema::users;
 use crate::time::to_db;
 
@@ -47,6 +47,17 @@ impl UserRepository for SqlUserRepository {
             .optional()
             .repo()?;
         to_user(row)
+    }
+
+    fn create(&self, user: NewUser) -> RepoResult<User> {
+        let mut conn = self.db.conn()?;
+        // A taken email violates uq_users_email: Conflict::EmailTaken.
+        diesel::insert_into(users::table)
+            .values(NewUserRow::from(&user))
+            .returning(USER_COLUMNS)
+            .get_result::<UserRow>(&mut *conn)
+            .repo()?
+            .try_into()
     }
 
     fn update_full_name(
