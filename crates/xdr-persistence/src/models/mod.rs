@@ -5,11 +5,20 @@
 //! `Row::as_select()`: a tuple of columns works on every backend, while `as_select()` is typed on
 //! the multi-backend and cannot be handed to SQLite or PostgreSQL inside a `RETURNING` clause.
 
+mod credential;
+mod credential_secret;
 mod organization;
 mod session;
 mod throttle;
 mod user;
 
+pub(crate) use credential::{
+    CREDENTIAL_COLUMNS, CredentialChangeset, CredentialRow, NewCredentialRow,
+};
+pub(crate) use credential_secret::{
+    NewSecretRow, SEALED_RECORD_COLUMNS, SECRET_COLUMNS, SealedRecordRow, SecretRow, key_version,
+    sealed_secrets,
+};
 pub(crate) use organization::{NewOrganizationRow, ORGANIZATION_COLUMNS, OrganizationRow};
 pub(crate) use session::{NewSessionRow, RetiredTokenRow, SESSION_COLUMNS, SessionRow};
 pub(crate) use throttle::{THROTTLE_COLUMNS, ThrottleRow};

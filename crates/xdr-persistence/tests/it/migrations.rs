@@ -8,6 +8,7 @@ use xdr_persistence::Database;
 use crate::support::{new_session, now, tenant};
 
 const IDENTITY: &str = "2026-11-23-000001_identity";
+const CREDENTIALS: &str = "2026-11-23-000002_credentials";
 
 fn up_down_up(db: &Database) {
     // TestDatabase applied everything already.
@@ -15,13 +16,13 @@ fn up_down_up(db: &Database) {
     tenant(db);
 
     let reverted = db.revert_all_migrations().unwrap();
-    assert_eq!(reverted.len(), 1);
+    assert_eq!(reverted.len(), 2);
     let email = Email::parse("someone@example.com").unwrap();
     assert!(db.users().find_by_email(&email).is_err(), "tables are gone");
 
     assert_eq!(
         db.run_pending_migrations().unwrap(),
-        vec![IDENTITY.to_owned()]
+        vec![IDENTITY.to_owned(), CREDENTIALS.to_owned()]
     );
     assert_eq!(
         db.users().find_by_email(&email).unwrap(),
