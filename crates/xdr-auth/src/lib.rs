@@ -13,6 +13,7 @@ mod service;
 pub mod session_cache;
 pub mod tokens;
 pub mod usecases;
+pub mod vault;
 
 pub use config::AuthConfig;
 pub use error::{
@@ -25,3 +26,4 @@ pub use service::{AuthService, IdentityStore};
 pub use tokens::{RefreshToken, TokenPair};
 pub use usecases::login::LoggedIn;
 pub use usecases::register::{RegisterInput, Registered};
+pub use vault::{CredentialError, CredentialService, KeyRingSealer};
