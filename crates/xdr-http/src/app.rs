@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
-use crate::handlers::{auth, health, organization};
+use crate::handlers::{auth, credentials, health, organization};
 use crate::json;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -62,7 +62,15 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}", web::delete().to(auth::revoke_session)),
     )
     .route("/organization", web::get().to(organization::get))
-    .route("/organization", web::patch().to(organization::update));
+    .route("/organization", web::patch().to(organization::update))
+    .service(
+        web::scope("/credentials")
+            .route("", web::get().to(credentials::list))
+            .route("", web::post().to(credentials::create))
+            .route("/{id}", web::get().to(credentials::get))
+            .route("/{id}", web::patch().to(credentials::update))
+            .route("/{id}", web::delete().to(credentials::delete)),
+    );
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -9,7 +9,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 use xdr_auth::{
-    AccountError, AuthenticateError, InternalError, LoginError, RefreshError, RegisterError,
+    AccountError, AuthenticateError, CredentialError, InternalError, LoginError, RefreshError,
+    RegisterError,
 };
 use xdr_domain::{FieldErrors, RepoError};
 
@@ -256,6 +257,17 @@ impl From<AccountError> for ApiError {
                 retry_after_seconds,
             } => ApiError::locked(retry_after_seconds),
             AccountError::Internal(i) => i.into(),
+        }
+    }
+}
+
+impl From<CredentialError> for ApiError {
+    fn from(e: CredentialError) -> Self {
+        match e {
+            CredentialError::Validation(fields) => ApiError::validation(fields),
+            CredentialError::NotFound => ApiError::not_found(),
+            CredentialError::Undecryptable => ApiError::internal(&e),
+            CredentialError::Internal(i) => i.into(),
         }
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use xdr_auth::AuthService;
+use xdr_auth::{AuthService, CredentialService};
 use xdr_domain::ports::HealthCheck;
 
 use crate::trusted_proxies::TrustedProxies;
@@ -29,6 +29,7 @@ impl Default for HttpConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub auth: Arc<AuthService>,
+    pub credentials: Arc<CredentialService>,
     pub health: Arc<dyn HealthCheck>,
     pub config: HttpConfig,
 }

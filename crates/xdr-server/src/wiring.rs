@@ -3,8 +3,10 @@
 use std::sync::Arc;
 
 use xdr_auth::{
-    AuthConfig, AuthService, IdentityStore, JwtKeyRing, PasswordHashError, PasswordHasher,
+    AuthConfig, AuthService, CredentialService, IdentityStore, JwtKeyRing, KeyRingSealer,
+    PasswordHashError, PasswordHasher,
 };
+use xdr_crypto::KeyRing;
 use xdr_domain::Clock;
 use xdr_http::{AppState, HttpConfig};
 use xdr_persistence::Database;
@@ -14,10 +16,12 @@ pub fn build_state(
     database: &Database,
     auth: AuthConfig,
     jwt: JwtKeyRing,
+    vault: KeyRing,
     http: HttpConfig,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, PasswordHashError> {
     let repos = database.repositories();
+    let credentials = credential_service(database, vault, Arc::clone(&clock));
     let store = IdentityStore {
         organizations: repos.organizations,
         users: repos.users,
@@ -28,7 +32,21 @@ pub fn build_state(
     let service = AuthService::new(store, clock, hasher, jwt, auth);
     Ok(AppState {
         auth: Arc::new(service),
+        credentials: Arc::new(credentials),
         health: repos.health,
         config: http,
     })
+}
+
+/// The credential vault over the database and a key ring (also used by `vault rewrap`).
+pub fn credential_service(
+    database: &Database,
+    vault: KeyRing,
+    clock: Arc<dyn Clock>,
+) -> CredentialService {
+    CredentialService::new(
+        Arc::new(database.credentials()),
+        Arc::new(KeyRingSealer::new(vault)),
+        clock,
+    )
 }
