@@ -15,6 +15,8 @@ use xdr_domain::SystemClock;
 use xdr_http::{AppState, HttpConfig};
 use xdr_persistence::test_support::TestDatabase;
 
+pub mod credentials;
+
 /// Lowest bcrypt cost: tests exercise the logic, benchmarks measure the real cost.
 pub const TEST_BCRYPT_COST: u32 = 4;
 pub const TEST_JWT_KID: &str = "test";
