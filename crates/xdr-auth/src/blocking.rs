@@ -10,3 +10,12 @@ pub(crate) async fn run<T: Send + 'static>(
         .await
         .map_err(|e| RepoError::Internal(format!("storage task failed: {e}")))?
 }
+
+/// [`run`] for jobs with their own error type (a failed task is a storage-internal error).
+pub(crate) async fn run_with<T: Send + 'static, E: From<RepoError> + Send + 'static>(
+    job: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, E> {
+    tokio::task::spawn_blocking(job)
+        .await
+        .map_err(|e| E::from(RepoError::Internal(format!("storage task failed: {e}"))))?
+}

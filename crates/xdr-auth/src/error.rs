@@ -1,6 +1,7 @@
 //! Errors of the identity use cases: one enum per operation, sharing one internal-failure type.
 
 use thiserror::Error;
+use xdr_domain::secrets::SealError;
 use xdr_domain::{FieldErrors, RepoError};
 
 use crate::jwt::TokenError;
@@ -16,6 +17,9 @@ pub enum InternalError {
     Hashing(#[from] PasswordHashError),
     #[error(transparent)]
     Token(#[from] TokenError),
+    /// Sealing a secret failed (opening failures are reported per record, not as errors).
+    #[error(transparent)]
+    Sealing(#[from] SealError),
 }
 
 #[derive(Debug, Error)]

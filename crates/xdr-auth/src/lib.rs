@@ -14,6 +14,7 @@ mod service;
 pub mod session_cache;
 pub mod tokens;
 pub mod usecases;
+pub mod vault;
 
 pub use config::AuthConfig;
 pub use error::{
@@ -31,3 +32,4 @@ pub use tokens::{RefreshToken, TokenPair};
 pub use usecases::invitations::IssuedInvitation;
 pub use usecases::login::LoggedIn;
 pub use usecases::register::{RegisterInput, Registered};
+pub use vault::{CredentialError, CredentialService, KeyRingSealer};

@@ -58,6 +58,10 @@ id_type!(EventId);
 id_type!(IncidentId);
 id_type!(PolicyId);
 id_type!(ActionLogId);
+id_type!(
+    /// A stored cloud credential (credential vault).
+    CredentialId
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,18 +4,21 @@
 //! ports (`ports`) describe what the use cases need from storage.
 
 pub mod clock;
+pub mod credentials;
 pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod pagination;
 pub mod ports;
+pub mod secrets;
 pub mod security;
 pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
 pub use ids::{
-    ActionLogId, EventId, IncidentId, InvitationId, OrganizationId, PolicyId, SessionId, UserId,
+    ActionLogId, CredentialId, EventId, IncidentId, InvitationId, OrganizationId, PolicyId,
+    SessionId, UserId,
 };
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

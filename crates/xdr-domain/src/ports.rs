@@ -4,16 +4,24 @@
 //!
 //! The traits are synchronous (diesel is); callers run them off the async workers.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 
+use crate::credentials::{
+    Credential, CredentialChanges, NewCredential, SealedLocation, SealedRecord,
+};
 use crate::error::RepoError;
 use crate::identity::{
     Acceptance, AccessChange, AccessChangeOutcome, AttemptDecision, Email, FullName, Invitation,
     LockoutPolicy, NewInvitation, NewOrganization, NewSession, NewUser, Organization,
     OrganizationName, PasswordHash, RefreshOutcome, RevocationReason, Session, TokenHash, User,
 };
-use crate::ids::{IncidentId, InvitationId, OrganizationId, PolicyId, SessionId, UserId};
+use crate::ids::{
+    CredentialId, IncidentId, InvitationId, OrganizationId, PolicyId, SessionId, UserId,
+};
 use crate::pagination::PageRequest;
+use crate::secrets::{Binding, SealError, SealedSecret, SecretBytes};
 use crate::security::event::Event;
 use crate::security::{
     ActionLog, ContainmentAction, ContainmentPolicy, DashboardSummary, EventFilter, Execution,
@@ -50,6 +58,9 @@ pub trait UserRepository: Send + Sync {
 
     fn get(&self, org: OrganizationId, id: UserId) -> RepoResult<Option<User>>;
 
+    /// Adds a user to an existing organization. `Conflict::EmailTaken` when the email is taken.
+    fn create(&self, user: NewUser) -> RepoResult<User>;
+
     fn update_full_name(
         &self,
         org: OrganizationId,
@@ -68,9 +79,6 @@ pub trait UserRepository: Send + Sync {
     ) -> RepoResult<bool>;
 
     fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()>;
-
-    /// Adds a user to an existing organization. `Conflict::EmailTaken` when the email is used.
-    fn create(&self, user: NewUser) -> RepoResult<User>;
 
     /// Members of `org`, newest first, at most `page.fetch_limit()` of them.
     fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<User>>;
@@ -304,4 +312,94 @@ pub trait ActionExecutor: Send + Sync {
     fn name(&self) -> &'static str;
 
     fn execute(&self, incident: &Incident, action: ContainmentAction, params: &str) -> Execution;
+}
+
+/// Seals and opens secrets at rest. The adapter holds the keys (a versioned key ring); callers
+/// see only sealed values and the plaintext they asked for.
+pub trait Sealer: Send + Sync {
+    /// Seals `plaintext` with the active key, bound to `binding`.
+    fn seal(&self, plaintext: &[u8], binding: &Binding) -> Result<SealedSecret, SealError>;
+
+    /// Opens `sealed`, which must have been sealed with exactly this `binding`.
+    fn open(&self, sealed: &SealedSecret, binding: &Binding) -> Result<SecretBytes, SealError>;
+
+    /// The key version new values are sealed with.
+    fn active_version(&self) -> u32;
+
+    /// Every key version values can be opened with, ascending.
+    fn versions(&self) -> Vec<u32>;
+
+    /// True when `sealed` was sealed with another key than the active one (rotation pending).
+    fn needs_reseal(&self, sealed: &SealedSecret) -> bool {
+        sealed.key_version() != self.active_version()
+    }
+}
+
+/// The credential vault's storage. Every method a user's request reaches takes the
+/// `OrganizationId` and the owner's `UserId` and filters by both: another user's credential is
+/// reported exactly like a missing one.
+pub trait CredentialRepository: Send + Sync {
+    /// Stores a credential and its sealed secrets in one transaction. With `is_default`, the
+    /// owner's previous default stops being one in the same transaction.
+    fn create(&self, credential: NewCredential) -> RepoResult<Credential>;
+
+    /// The owner's credentials, newest first: at most `limit`, older than `before` when given.
+    fn list(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        before: Option<CredentialId>,
+        limit: u32,
+    ) -> RepoResult<Vec<Credential>>;
+
+    fn get(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+    ) -> RepoResult<Option<Credential>>;
+
+    /// Applies `changes` in one transaction (`is_default = true` clears the owner's previous
+    /// default atomically) and bumps `updated_at`; `None` when there is no such credential.
+    fn update(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+        changes: &CredentialChanges,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<Credential>>;
+
+    /// Deletes the credential and its secrets; false when there is no such credential.
+    fn delete(&self, org: OrganizationId, owner: UserId, id: CredentialId) -> RepoResult<bool>;
+
+    /// Records that the product used the credential; false when there is no such credential.
+    fn touch_last_used(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+        now: DateTime<Utc>,
+    ) -> RepoResult<bool>;
+
+    /// Operator maintenance across all organizations: up to `limit` stored secrets not sealed
+    /// with `active_version`, in location order, after `after` when given.
+    fn list_stale_sealed(
+        &self,
+        active_version: u32,
+        after: Option<SealedLocation>,
+        limit: u32,
+    ) -> RepoResult<Vec<SealedRecord>>;
+
+    /// Compare-and-swap: replaces the secret at `current.location` (in `current`'s
+    /// organization) by `replacement` only if it still holds `current.sealed`. False when it
+    /// changed or disappeared meanwhile, so a concurrent update is never overwritten.
+    fn replace_sealed(
+        &self,
+        current: &SealedRecord,
+        replacement: &SealedSecret,
+    ) -> RepoResult<bool>;
+
+    /// How many stored secrets each key version sealed (versions with none are absent).
+    fn key_versions_in_use(&self) -> RepoResult<BTreeMap<u32, u64>>;
 }

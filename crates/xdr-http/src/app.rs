@@ -13,7 +13,9 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
-use crate::handlers::{auth, containment, health, invitations, organization, security, users};
+use crate::handlers::{
+    auth, containment, credentials, health, invitations, organization, security, users,
+};
 use crate::json;
 use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
@@ -118,7 +120,15 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
         web::delete().to(containment::delete_policy),
     )
     .route("/organization", web::get().to(organization::get))
-    .route("/organization", web::patch().to(organization::update));
+    .route("/organization", web::patch().to(organization::update))
+    .service(
+        web::scope("/credentials")
+            .route("", web::get().to(credentials::list))
+            .route("", web::post().to(credentials::create))
+            .route("/{id}", web::get().to(credentials::get))
+            .route("/{id}", web::patch().to(credentials::update))
+            .route("/{id}", web::delete().to(credentials::delete)),
+    );
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -9,8 +9,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 use xdr_auth::{
-    AcceptInvitationError, AccountError, AdminError, AuthenticateError, InternalError, LoginError,
-    RefreshError, RegisterError, SecurityError,
+    AcceptInvitationError, AccountError, AdminError, AuthenticateError, CredentialError,
+    InternalError, LoginError, RefreshError, RegisterError, SecurityError,
 };
 use xdr_domain::{FieldErrors, RepoError};
 
@@ -320,6 +320,17 @@ impl From<SecurityError> for ApiError {
                 format!("An incident cannot go from {from} to {to}."),
             ),
             SecurityError::Internal(i) => i.into(),
+        }
+    }
+}
+
+impl From<CredentialError> for ApiError {
+    fn from(e: CredentialError) -> Self {
+        match e {
+            CredentialError::Validation(fields) => ApiError::validation(fields),
+            CredentialError::NotFound => ApiError::not_found(),
+            CredentialError::Undecryptable => ApiError::internal(&e),
+            CredentialError::Internal(i) => i.into(),
         }
     }
 }

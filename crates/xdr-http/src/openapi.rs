@@ -3,7 +3,9 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{auth, containment, health, invitations, organization, security, users};
+use crate::handlers::{
+    auth, containment, credentials, health, invitations, organization, security, users,
+};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -20,11 +22,14 @@ use crate::handlers::{auth, containment, health, invitations, organization, secu
         security::dashboard, containment::take_action, containment::list_actions,
         containment::list_policies, containment::create_policy, containment::get_policy,
         containment::update_policy, containment::delete_policy,
+        credentials::list, credentials::create, credentials::get, credentials::update,
+        credentials::delete,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Registration, sign-in, tokens and sessions"),
         (name = "organization", description = "The caller's organization"),
+        (name = "credentials", description = "The caller's cloud credentials (secrets sealed, never returned)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "xdr", description = "Events, incidents, detection rules and the dashboard"),
     )

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use xdr_auth::{AuthService, SecurityService};
+use xdr_auth::{AuthService, CredentialService, SecurityService};
 use xdr_domain::ports::HealthCheck;
 
 use crate::metrics::Metrics;
@@ -35,6 +35,7 @@ impl Default for HttpConfig {
 pub struct AppState {
     pub auth: Arc<AuthService>,
     pub security: Arc<SecurityService>,
+    pub credentials: Arc<CredentialService>,
     pub health: Arc<dyn HealthCheck>,
     pub config: HttpConfig,
     /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
@@ -47,6 +48,7 @@ impl AppState {
     pub fn new(
         auth: Arc<AuthService>,
         security: Arc<SecurityService>,
+        credentials: Arc<CredentialService>,
         health: Arc<dyn HealthCheck>,
         config: HttpConfig,
     ) -> Self {
@@ -54,6 +56,7 @@ impl AppState {
         Self {
             auth,
             security,
+            credentials,
             health,
             config,
             rate_limiter,

@@ -3,16 +3,18 @@
 use std::sync::Arc;
 
 use xdr_domain::ports::{
-    ContainmentRepository, HealthCheck, InvitationRepository, LoginThrottleRepository,
-    OrganizationRepository, RepoResult, SecurityRepository, SessionRepository, UserRepository,
+    ContainmentRepository, CredentialRepository, HealthCheck, InvitationRepository,
+    LoginThrottleRepository, OrganizationRepository, RepoResult, SecurityRepository,
+    SessionRepository, UserRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
 use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
-    SqlContainmentRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
-    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlContainmentRepository, SqlCredentialRepository, SqlInvitationRepository,
+    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSecurityRepository,
+    SqlSessionRepository, SqlUserRepository,
 };
 use crate::{migrations, repos};
 
@@ -42,6 +44,7 @@ pub struct Repositories {
     pub invitations: Arc<dyn InvitationRepository>,
     pub security: Arc<dyn SecurityRepository>,
     pub containment: Arc<dyn ContainmentRepository>,
+    pub credentials: Arc<dyn CredentialRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -101,6 +104,10 @@ impl Database {
         SqlSecurityRepository::new(self.clone())
     }
 
+    pub fn credentials(&self) -> SqlCredentialRepository {
+        SqlCredentialRepository::new(self.clone())
+    }
+
     /// All repositories as trait objects.
     pub fn repositories(&self) -> Repositories {
         Repositories {
@@ -111,6 +118,7 @@ impl Database {
             invitations: Arc::new(self.invitations()),
             security: Arc::new(self.security()),
             containment: Arc::new(SqlContainmentRepository::new(self.clone())),
+            credentials: Arc::new(self.credentials()),
             health: Arc::new(self.clone()),
         }
     }

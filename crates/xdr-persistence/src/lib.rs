@@ -36,6 +36,7 @@ pub use connection::AnyConnection;
 pub use database::{Database, Repositories};
 pub use error::PersistenceError;
 pub use repos::{
-    SqlContainmentRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
-    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlContainmentRepository, SqlCredentialRepository, SqlInvitationRepository,
+    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSecurityRepository,
+    SqlSessionRepository, SqlUserRepository,
 };

@@ -161,6 +161,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    credentials (id) {
+        id -> Text,
+        organization_id -> Text,
+        user_id -> Text,
+        name -> Text,
+        provider -> Text,
+        access_key_preview -> Text,
+        region -> Nullable<Text>,
+        account_id -> Nullable<Text>,
+        is_default -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    credential_secrets (credential_id, field) {
+        credential_id -> Text,
+        organization_id -> Text,
+        field -> Text,
+        sealed -> Text,
+        key_version -> BigInt,
+    }
+}
+
 diesel::joinable!(events -> organizations (organization_id));
 diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
@@ -168,6 +195,7 @@ diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(sessions -> organizations (organization_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(retired_refresh_tokens -> sessions (session_id));
+diesel::joinable!(credential_secrets -> credentials (credential_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -181,4 +209,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     detection_rules,
     containment_policies,
     action_logs,
+    credentials,
+    credential_secrets,
 );

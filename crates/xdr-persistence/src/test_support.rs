@@ -12,9 +12,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
+use diesel::{Connection, RunQueryDsl};
 
 use crate::config::{DatabaseConfig, redact_url};
 use crate::database::Database;
@@ -117,6 +117,18 @@ impl TestDatabase {
         self.database
             .clone()
             .expect("a TestDatabase always has a database until dropped")
+    }
+
+    /// Runs one SQL statement directly, as someone with access to the database could (tests of
+    /// tampering); returns the number of rows it changed.
+    pub fn execute_sql(&self, sql: &str) -> usize {
+        let mut conn = self
+            .database()
+            .conn()
+            .unwrap_or_else(|e| panic!("no connection to the test database: {e}"));
+        diesel::sql_query(sql)
+            .execute(&mut *conn)
+            .unwrap_or_else(|e| panic!("cannot run `{sql}`: {e}"))
     }
 
     /// The URL of this database (`sqlite://...` or `postgres://...`).

@@ -7,8 +7,12 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use xdr_auth::vault::DEFAULT_REWRAP_BATCH;
 
 use crate::config::{CliOverrides, DatabaseUrl};
+
+/// Largest `vault rewrap --batch-size`.
+pub const MAX_REWRAP_BATCH: i64 = 10_000;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -110,8 +114,19 @@ pub enum KeyKind {
 
 #[derive(Debug, Subcommand)]
 pub enum VaultCommand {
-    /// Re-encrypt every stored secret with the active vault key.
-    Rewrap(ConfigFileArg),
+    /// Re-encrypt every stored secret with the active vault key (safe while serving; run it
+    /// again after an interruption), then report how many secrets each key version seals.
+    Rewrap(RewrapArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RewrapArgs {
+    #[command(flatten)]
+    pub config: ConfigFileArg,
+    /// Secrets read per batch.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_REWRAP_BATCH,
+          value_parser = clap::value_parser!(u32).range(1..=MAX_REWRAP_BATCH))]
+    pub batch_size: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -127,8 +142,8 @@ impl Command {
             Command::Serve(args) => &args.config,
             Command::Migrate(args) => &args.config,
             Command::Config(ConfigCommand::Check(arg))
-            | Command::Vault(VaultCommand::Rewrap(arg))
             | Command::Audit(AuditCommand::Prune(arg)) => arg,
+            Command::Vault(VaultCommand::Rewrap(args)) => &args.config,
             Command::Keys(KeysCommand::Rotate(args)) => &args.config,
         };
         arg.path.as_deref()

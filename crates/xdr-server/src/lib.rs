@@ -6,4 +6,5 @@ pub mod config;
 pub mod logging;
 pub mod serve;
 pub mod startup;
+pub mod vault;
 pub mod wiring;

@@ -7,7 +7,7 @@ use xdr_server::cli::{
     AuditCommand, Cli, Command, ConfigCommand, KeyKind, KeysCommand, VaultCommand,
 };
 use xdr_server::config::{self, Settings};
-use xdr_server::{logging, serve, startup};
+use xdr_server::{logging, serve, startup, vault};
 
 /// Exit code for configuration and usage errors (sysexits EX_CONFIG).
 const EXIT_CONFIG: u8 = 78;
@@ -51,11 +51,15 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         Command::Migrate(_) => startup::open_database(&settings, true)
             .map(|_| tracing::info!("migrations applied"))
             .map_err(|e| e.to_string()),
-        Command::Keys(KeysCommand::Rotate(args)) if args.kind == KeyKind::Jwt => rotate_jwt(&settings),
-        Command::Keys(KeysCommand::Rotate(_))
-        | Command::Vault(VaultCommand::Rewrap(_))
-        | Command::Audit(AuditCommand::Prune(_)) => Err(
-            "this command belongs to a feature this build does not include yet (credential vault / audit log)"
+        Command::Keys(KeysCommand::Rotate(args)) => match args.kind {
+            KeyKind::Jwt => rotate_jwt(&settings),
+            KeyKind::Vault => vault::rotate_key(&settings)
+                .map(|version| print_line(&format!("vault key version {version} is active")))
+                .map_err(|e| e.to_string()),
+        },
+        Command::Vault(VaultCommand::Rewrap(args)) => rewrap(&settings, args.batch_size).await,
+        Command::Audit(AuditCommand::Prune(_)) => Err(
+            "this command belongs to a feature this build does not include yet (audit log)"
                 .to_owned(),
         ),
         Command::Config(ConfigCommand::Check(_)) => Ok(()),
@@ -71,6 +75,30 @@ fn rotate_jwt(settings: &Settings) -> Result<(), String> {
     let kid = config::rotate_jwt_key(&path).map_err(|e| e.to_string())?;
     tracing::info!(kid = %kid, path = %path.display(), "new JWT signing key is active; restart the server to use it");
     Ok(())
+}
+
+/// Prints the report (JSON) on stdout; fails when some secrets did not open.
+async fn rewrap(settings: &Settings, batch_size: u32) -> Result<(), String> {
+    let output = vault::rewrap(settings, batch_size)
+        .await
+        .map_err(|e| e.to_string())?;
+    let json = serde_json::to_string(&output).map_err(|e| e.to_string())?;
+    print_line(&json);
+    if output.failed > 0 {
+        return Err(format!(
+            "{} stored secret(s) did not open and were left as they are (see the log): \
+             investigate before retiring any key",
+            output.failed
+        ));
+    }
+    Ok(())
+}
+
+fn print_line(line: &str) {
+    #[allow(clippy::print_stdout)]
+    {
+        println!("{line}");
+    }
 }
 
 fn fail(code: u8, message: &dyn std::fmt::Display) -> ExitCode {

@@ -4,13 +4,18 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use thiserror::Error;
+use xdr_auth::vault::KeyVersionsError;
 use xdr_auth::{AuthConfig, JwtKeyError, JwtKeyRing, PasswordHashError};
+use xdr_crypto::{CryptoError, KeyRing};
 use xdr_domain::SystemClock;
 use xdr_domain::identity::LockoutPolicy;
 use xdr_http::{AppState, HttpConfig, InvalidProxy, RateLimitConfig, TrustedProxies};
 use xdr_persistence::{Database, DatabaseConfig, PersistenceError};
 
-use crate::config::{ConfigError, Settings, ensure_private_dir, resolve_jwt_keys};
+use crate::config::{
+    ConfigError, MissingVaultKeys, Settings, ensure_private_dir, resolve_jwt_keys,
+    resolve_vault_keys,
+};
 use crate::wiring;
 
 #[derive(Debug, Error)]
@@ -21,6 +26,10 @@ pub enum StartupError {
     Database(#[from] PersistenceError),
     #[error("JWT keys: {0}")]
     JwtKeys(#[from] JwtKeyError),
+    #[error("vault keys: {0}")]
+    VaultKeys(#[from] CryptoError),
+    #[error("credential vault: {0}")]
+    Vault(#[from] KeyVersionsError),
     #[error("server.trusted_proxies: {0}")]
     TrustedProxies(#[from] InvalidProxy),
     #[error("password hashing: {0}")]
@@ -87,6 +96,26 @@ pub fn jwt_ring(settings: &Settings) -> Result<JwtKeyRing, StartupError> {
     )?)
 }
 
+/// The credential vault's key ring (generating the keys file on a first start if asked to).
+pub fn vault_ring(settings: &Settings, missing: MissingVaultKeys) -> Result<KeyRing, StartupError> {
+    let resolved = resolve_vault_keys(settings, missing)?;
+    if let Some(path) = &resolved.generated {
+        tracing::warn!(
+            path = %path.display(),
+            "no vault key configured: generated one (keep this file private and backed up: \
+             without it stored cloud credentials cannot be opened)"
+        );
+    }
+    Ok(KeyRing::new(resolved.keys, resolved.active_version)?)
+}
+
+/// Refuses to serve when stored secrets name vault key versions that are not configured,
+/// rather than failing later on every request that reads them.
+pub async fn check_vault(state: &AppState) -> Result<(), StartupError> {
+    state.credentials.ensure_key_versions_configured().await?;
+    Ok(())
+}
+
 pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
     Ok(HttpConfig {
         body_limit_bytes: settings.server.body_limit_bytes,
@@ -114,11 +143,13 @@ fn rate_limit(settings: &Settings) -> Result<Option<RateLimitConfig>, StartupErr
 pub fn app_state(settings: &Settings, database: &Database) -> Result<AppState, StartupError> {
     let auth = auth_config(settings)?;
     let jwt = jwt_ring(settings)?;
+    let vault = vault_ring(settings, MissingVaultKeys::Generate)?;
     let http = http_config(settings)?;
     Ok(wiring::build_state(
         database,
         auth,
         jwt,
+        vault,
         http,
         Arc::new(SystemClock),
     )?)

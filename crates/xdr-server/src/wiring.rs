@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use xdr_auth::{
-    AuthConfig, AuthService, IdentityStore, JwtKeyRing, PasswordHashError, PasswordHasher,
-    RecordExecutor, SecurityService,
+    AuthConfig, AuthService, CredentialService, IdentityStore, JwtKeyRing, KeyRingSealer,
+    PasswordHashError, PasswordHasher, RecordExecutor, SecurityService,
 };
+use xdr_crypto::KeyRing;
 use xdr_domain::Clock;
 use xdr_http::{AppState, HttpConfig};
 use xdr_persistence::Database;
@@ -15,10 +16,12 @@ pub fn build_state(
     database: &Database,
     auth: AuthConfig,
     jwt: JwtKeyRing,
+    vault: KeyRing,
     http: HttpConfig,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, PasswordHashError> {
     let repos = database.repositories();
+    let credentials = credential_service(database, vault, Arc::clone(&clock));
     let store = IdentityStore {
         organizations: repos.organizations,
         users: repos.users,
@@ -37,7 +40,21 @@ pub fn build_state(
     Ok(AppState::new(
         Arc::new(service),
         Arc::new(security),
+        Arc::new(credentials),
         repos.health,
         http,
     ))
+}
+
+/// The credential vault over the database and a key ring (also used by `vault rewrap`).
+pub fn credential_service(
+    database: &Database,
+    vault: KeyRing,
+    clock: Arc<dyn Clock>,
+) -> CredentialService {
+    CredentialService::new(
+        Arc::new(database.credentials()),
+        Arc::new(KeyRingSealer::new(vault)),
+        clock,
+    )
 }

@@ -77,6 +77,8 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
             json!({"name": "A policy", "min_risk_score": 0.1, "min_event_count": 1, "action": "notify"})
         }
         ("patch", "/api/v1/containment-policies/{id}") => json!({"enabled": false}),
+        ("post", "/api/v1/credentials") => common::credentials::credential_body("A's key"),
+        ("patch", "/api/v1/credentials/{id}") => json!({"name": "renamed by A"}),
         _ => return None,
     };
     Some(body)
@@ -148,6 +150,17 @@ async fn isolation_matrix(backend: Backend) {
         .await
         .body["items"][0]["id"]
         .clone();
+    let b_credential = send(
+        &app,
+        post(
+            "/api/v1/credentials",
+            Some(&b.access),
+            common::credentials::credential_body("B's key"),
+        ),
+    )
+    .await
+    .body["id"]
+        .clone();
     let b_session = send(&app, get("/api/v1/auth/sessions", Some(&b.access)))
         .await
         .body["items"][0]["id"]
@@ -162,6 +175,7 @@ async fn isolation_matrix(backend: Backend) {
         ("/api/v1/incidents/{id}/actions", b_incident.clone()),
         ("/api/v1/incidents/{id}", b_incident),
         ("/api/v1/containment-policies/{id}", b_policy),
+        ("/api/v1/credentials/{id}", b_credential),
         ("/api/v1/auth/sessions/{id}", b_session),
     ];
     let every_b_id: Vec<String> = b_ids

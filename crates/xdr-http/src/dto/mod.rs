@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod containment;
+pub mod credentials;
 pub mod identity;
 pub mod page;
 pub mod secret;

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use serde::Deserialize;
+use xdr_domain::secrets::SecretText;
 use zeroize::Zeroize;
 
 /// Deserializes like a string; `Debug` prints `<redacted>`; zeroed on drop.
@@ -13,6 +14,11 @@ pub struct SecretString(String);
 impl SecretString {
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// Moves the secret out (for a type that guards it from here on) without a copy.
+    pub fn into_secret_text(mut self) -> SecretText {
+        SecretText::new(std::mem::take(&mut self.0))
     }
 }
 

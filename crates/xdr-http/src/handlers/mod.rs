@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod containment;
+pub mod credentials;
 pub mod health;
 pub mod invitations;
 pub mod organization;

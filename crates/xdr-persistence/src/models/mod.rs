@@ -6,6 +6,8 @@
 //! the multi-backend and cannot be handed to SQLite or PostgreSQL inside a `RETURNING` clause.
 
 mod containment;
+mod credential;
+mod credential_secret;
 mod event;
 mod incident;
 mod invitation;
@@ -15,6 +17,13 @@ mod throttle;
 mod user;
 
 pub(crate) use containment::{ACTION_COLUMNS, ActionRow, POLICY_COLUMNS, PolicyRow};
+pub(crate) use credential::{
+    CREDENTIAL_COLUMNS, CredentialChangeset, CredentialRow, NewCredentialRow,
+};
+pub(crate) use credential_secret::{
+    NewSecretRow, SEALED_RECORD_COLUMNS, SECRET_COLUMNS, SealedRecordRow, SecretRow, key_version,
+    sealed_secrets,
+};
 pub(crate) use event::{EVENT_COLUMNS, EventRow, FACT_COLUMNS, facts};
 pub(crate) use incident::{INCIDENT_COLUMNS, IncidentRow};
 pub(crate) use invitation::{INVITATION_COLUMNS, InvitationRow, NewInvitationRow};

@@ -1,6 +1,7 @@
 //! The port implementations. Every tenant query filters by the `OrganizationId` it is given.
 
 mod containment;
+mod credentials;
 pub(crate) mod health;
 mod invitations;
 mod organizations;
@@ -12,6 +13,7 @@ mod user_access;
 mod users;
 
 pub use containment::SqlContainmentRepository;
+pub use credentials::SqlCredentialRepository;
 pub use invitations::SqlInvitationRepository;
 pub use organizations::SqlOrganizationRepository;
 pub use security::SqlSecurityRepository;

@@ -53,6 +53,17 @@ impl UserRepository for SqlUserRepository {
         to_user(row)
     }
 
+    fn create(&self, user: NewUser) -> RepoResult<User> {
+        let mut conn = self.db.conn()?;
+        // A taken email violates uq_users_email: Conflict::EmailTaken.
+        diesel::insert_into(users::table)
+            .values(NewUserRow::from(&user))
+            .returning(USER_COLUMNS)
+            .get_result::<UserRow>(&mut *conn)
+            .repo()?
+            .try_into()
+    }
+
     fn update_full_name(
         &self,
         org: OrganizationId,
@@ -104,16 +115,6 @@ impl UserRepository for SqlUserRepository {
             .execute(&mut *conn)
             .repo()?;
         Ok(())
-    }
-
-    fn create(&self, user: NewUser) -> RepoResult<User> {
-        let mut conn = self.db.conn()?;
-        diesel::insert_into(users::table)
-            .values(&NewUserRow::from(&user))
-            .returning(USER_COLUMNS)
-            .get_result::<UserRow>(&mut *conn)
-            .repo()?
-            .try_into()
     }
 
     fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<User>> {

@@ -9,6 +9,8 @@
 #[macro_use]
 mod support;
 
+mod credential_secrets;
+mod credentials;
 mod health;
 mod migrations;
 mod organizations;

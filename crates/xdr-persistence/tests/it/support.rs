@@ -113,3 +113,14 @@ pub fn session(db: &Database, user: &User) -> (Session, TokenHash) {
     let hash = new.refresh_token_hash.clone();
     (db.sessions().create(new).unwrap(), hash)
 }
+
+/// The migrations shipped for SQLite (both backends have the same list), oldest first.
+pub fn migration_names() -> Vec<String> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/sqlite");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}

@@ -39,8 +39,13 @@ pub enum ConfigError {
     #[error("`{key}`: {message}")]
     Invalid { key: String, message: String },
 
-    #[error("JWT keys file {}: {message}", path.display())]
-    KeysFile { path: PathBuf, message: String },
+    /// A keys file (`kind`: `JWT` or `vault`) that cannot be used.
+    #[error("{kind} keys file {}: {message}", path.display())]
+    KeysFile {
+        kind: &'static str,
+        path: PathBuf,
+        message: String,
+    },
 
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
@@ -61,8 +66,18 @@ impl ConfigError {
         }
     }
 
+    /// A problem with the JWT keys file.
     pub(crate) fn keys_file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::keys_file_of("JWT", path, message)
+    }
+
+    pub(crate) fn keys_file_of(
+        kind: &'static str,
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::KeysFile {
+            kind,
             path: path.into(),
             message: message.into(),
         }

@@ -1,4 +1,5 @@
-//! The JWT keys file: generating, reading (only when private to its owner) and rotating it.
+//! The JWT keys file: generating, reading (only when private to its owner) and rotating it; and
+//! the private-file helpers the vault keys file (`vault_keys.rs`) shares.
 //!
 //! Keys file format (mode 0600): `{"active_kid": "k1700000000", "keys": {"k1700000000": "<base64url>"}}`.
 
@@ -14,6 +15,7 @@ use base64::alphabet::URL_SAFE;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use rand::RngCore;
 use rand::rngs::OsRng;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
@@ -22,6 +24,8 @@ use super::validate::check_jwt_secret;
 
 /// Name of the generated keys file inside the data directory.
 pub const JWT_KEYS_FILE_NAME: &str = "jwt-keys.json";
+/// What error messages call this file.
+const JWT: &str = "JWT";
 const GENERATED_KEY_BYTES: usize = 32;
 const PRIVATE_FILE_MODE: u32 = 0o600;
 const PRIVATE_DIR_MODE: u32 = 0o700;
@@ -58,22 +62,14 @@ impl KeysFile {
 /// Returns the new kid.
 pub fn rotate_jwt_key(path: &Path) -> Result<String, ConfigError> {
     let mut contents = if path.exists() {
-        let contents = read_private_file(path)?;
+        let contents = read_private_file(path, JWT)?;
         decode_keys(path, &contents)?;
         contents
     } else {
         KeysFile::empty()
     };
     let kid = add_new_key(&mut contents)?;
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    match fs::remove_file(&temporary) {
-        Err(e) if e.kind() != ErrorKind::NotFound => return Err(ConfigError::io(&temporary, e)),
-        _ => {}
-    }
-    write_new_private_file(&temporary, &contents)?;
-    fs::rename(&temporary, path).map_err(|e| ConfigError::io(path, e))?;
+    replace_private_file(path, &contents)?;
     tracing::info!(path = %path.display(), kid = %kid, "rotated the JWT signing key");
     Ok(kid)
 }
@@ -116,7 +112,7 @@ pub(crate) struct FileKeys {
 
 /// Reads and checks the keys file at `path`.
 pub(crate) fn read_keys_file(path: &Path) -> Result<FileKeys, ConfigError> {
-    let contents = read_private_file(path)?;
+    let contents = read_private_file(path, JWT)?;
     let keys = decode_keys(path, &contents)?;
     Ok(FileKeys {
         active_kid: contents.active_kid,
@@ -144,7 +140,28 @@ fn add_new_key(contents: &mut KeysFile) -> Result<String, ConfigError> {
     Ok(kid)
 }
 
-fn write_new_private_file(path: &Path, contents: &KeysFile) -> Result<(), ConfigError> {
+/// Atomically replaces (or creates) the private file at `path` with `contents`: written to
+/// `<path>.tmp` (mode 0600), then renamed over it.
+pub(crate) fn replace_private_file<T: Serialize>(
+    path: &Path,
+    contents: &T,
+) -> Result<(), ConfigError> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    match fs::remove_file(&temporary) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(ConfigError::io(&temporary, e)),
+        _ => {}
+    }
+    write_new_private_file(&temporary, contents)?;
+    fs::rename(&temporary, path).map_err(|e| ConfigError::io(path, e))
+}
+
+/// Creates `path` (mode 0600, failing if it exists) holding `contents` as pretty JSON.
+pub(crate) fn write_new_private_file<T: Serialize>(
+    path: &Path,
+    contents: &T,
+) -> Result<(), ConfigError> {
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         ensure_private_dir(dir)?;
     }
@@ -163,8 +180,11 @@ fn write_new_private_file(path: &Path, contents: &KeysFile) -> Result<(), Config
         .map_err(|e| ConfigError::io(path, e))
 }
 
-/// Parses a keys file, refusing one that group or others may access.
-fn read_private_file(path: &Path) -> Result<KeysFile, ConfigError> {
+/// Parses a `kind` keys file (`JWT`, `vault`), refusing one that group or others may access.
+pub(crate) fn read_private_file<T: DeserializeOwned>(
+    path: &Path,
+    kind: &'static str,
+) -> Result<T, ConfigError> {
     let mut file = File::open(path).map_err(|e| ConfigError::io(path, e))?;
     let mode = file
         .metadata()
@@ -172,7 +192,8 @@ fn read_private_file(path: &Path) -> Result<KeysFile, ConfigError> {
         .permissions()
         .mode();
     if mode & GROUP_AND_OTHER_BITS != 0 {
-        return Err(ConfigError::keys_file(
+        return Err(ConfigError::keys_file_of(
+            kind,
             path,
             format!(
                 "is accessible to group or others (mode {:o}); restrict it with `chmod 600 {}`",
@@ -184,7 +205,7 @@ fn read_private_file(path: &Path) -> Result<KeysFile, ConfigError> {
     let mut text = Zeroizing::new(String::new());
     file.read_to_string(&mut text)
         .map_err(|e| ConfigError::io(path, e))?;
-    serde_json::from_str(&text).map_err(|e| ConfigError::keys_file(path, e.to_string()))
+    serde_json::from_str(&text).map_err(|e| ConfigError::keys_file_of(kind, path, e.to_string()))
 }
 
 /// The decoded keys of a keys file, after checking it names an active key it holds.

@@ -2,7 +2,8 @@
 //!
 //! [`load`] builds [`Settings`] from built-in defaults < an optional TOML file < `MINI_XDR__*`
 //! environment variables < command-line flags, then validates it. [`resolve_jwt_keys`] turns the
-//! JWT settings into key bytes (generating a keys file on the first start). Secrets are held in
+//! JWT settings into key bytes (generating a keys file on the first start);
+//! [`resolve_vault_keys`] does the same for the credential vault's keys. Secrets are held in
 //! [`SecretString`] / [`DatabaseUrl`], which never show their content in `Debug` or
 //! [`Settings::redacted`]. The full table of keys is in `docs/configuration.md`.
 
@@ -15,6 +16,7 @@ mod redact;
 mod secrets;
 mod settings;
 mod validate;
+mod vault_keys;
 
 pub use env::ENV_PREFIX;
 pub use error::ConfigError;
@@ -27,4 +29,7 @@ pub use settings::*;
 pub use validate::{
     ACCESS_TOKEN_TTL_SECONDS_RANGE, BCRYPT_COST_RANGE, BCRYPT_COST_WARN_BELOW, DEFAULT_JWT_KID,
     REFRESH_TOKEN_TTL_DAYS_RANGE,
+};
+pub use vault_keys::{
+    MissingVaultKeys, ResolvedVaultKeys, VAULT_KEYS_FILE_NAME, resolve_vault_keys, rotate_vault_key,
 };

@@ -44,6 +44,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
+    pub vault: VaultSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -184,6 +185,19 @@ impl AuthSettings {
     pub fn effective_password_hash_concurrency(&self) -> usize {
         or_cpu_count(self.password_hash_concurrency)
     }
+}
+
+/// The credential vault's keys (XChaCha20-Poly1305, 32 bytes each, by version).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VaultSettings {
+    /// Base64 keys by version (`"1" = "..."`); versions are whole numbers from 1.
+    pub keys: BTreeMap<String, SecretString>,
+    /// Version new secrets are sealed with; defaults to the keys file's, else the greatest.
+    #[serde(deserialize_with = "super::vault_keys::optional_version")]
+    pub active_version: Option<u32>,
+    /// A JSON vault keys file (see [`super::resolve_vault_keys`]).
+    pub keys_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

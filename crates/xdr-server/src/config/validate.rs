@@ -10,6 +10,7 @@ use xdr_http::TrustedProxies;
 
 use super::error::ConfigError;
 use super::settings::Settings;
+use super::vault_keys::check_vault_settings;
 use crate::logging::parse_filter;
 
 pub const BCRYPT_COST_RANGE: RangeInclusive<u32> = 4..=31;
@@ -62,6 +63,7 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
         auth.lockout_duration_seconds,
     )?;
     check_jwt_keys(settings)?;
+    check_vault_settings(settings)?;
 
     if settings.rate_limit.enabled {
         at_least_one(

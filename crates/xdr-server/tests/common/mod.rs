@@ -10,15 +10,20 @@ use actix_web::http::header::HeaderMap;
 use actix_web::test::{self, TestRequest};
 use serde_json::{Value, json};
 use xdr_auth::{AuthConfig, JwtKeyRing};
+use xdr_crypto::{Key, KeyRing};
 use xdr_domain::{Clock, SystemClock};
 use xdr_http::{AppState, HttpConfig};
 use xdr_persistence::test_support::TestDatabase;
+
+pub mod credentials;
 
 /// Lowest bcrypt cost: tests exercise the logic, benchmarks measure the real cost.
 pub const TEST_BCRYPT_COST: u32 = 4;
 pub const TEST_JWT_KID: &str = "test";
 pub const TEST_JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret!!";
 pub const PASSWORD: &str = "violet tractor mango fjord";
+/// The vault key (version 1) of every test app.
+pub const TEST_VAULT_KEY: [u8; 32] = [0x5a; 32];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -48,6 +53,11 @@ pub fn jwt_ring() -> JwtKeyRing {
     .unwrap()
 }
 
+/// A vault key ring holding `TEST_VAULT_KEY` as version 1, active.
+pub fn vault_ring() -> KeyRing {
+    KeyRing::new([(1, Key::from_bytes(TEST_VAULT_KEY))], 1).unwrap()
+}
+
 pub fn auth_config() -> AuthConfig {
     AuthConfig {
         bcrypt_cost: TEST_BCRYPT_COST,
@@ -58,6 +68,7 @@ pub fn auth_config() -> AuthConfig {
 pub struct TestApp {
     pub db: TestDatabase,
     pub state: AppState,
+    clock: Arc<dyn Clock>,
 }
 
 impl TestApp {
@@ -75,10 +86,19 @@ impl TestApp {
 
     fn build(backend: Backend, http: HttpConfig, clock: Arc<dyn Clock>) -> Self {
         let db = test_database(backend);
-        let state =
-            xdr_server::wiring::build_state(&db.database(), auth_config(), jwt_ring(), http, clock)
-                .unwrap();
-        Self { db, state }
+        let state = state_for(&db, http, vault_ring(), Arc::clone(&clock));
+        Self { db, state, clock }
+    }
+
+    /// Another application state on this app's database, with another vault key ring (as a
+    /// restarted server after a key rotation would have).
+    pub fn state_with_vault(&self, vault: KeyRing) -> AppState {
+        state_for(
+            &self.db,
+            self.state.config.clone(),
+            vault,
+            Arc::clone(&self.clock),
+        )
     }
 
     pub async fn service(
@@ -90,6 +110,23 @@ impl TestApp {
     > {
         test::init_service(xdr_http::app(self.state.clone())).await
     }
+}
+
+fn state_for(
+    db: &TestDatabase,
+    http: HttpConfig,
+    vault: KeyRing,
+    clock: Arc<dyn Clock>,
+) -> AppState {
+    xdr_server::wiring::build_state(
+        &db.database(),
+        auth_config(),
+        jwt_ring(),
+        vault,
+        http,
+        clock,
+    )
+    .unwrap()
 }
 
 /// A response reduced to what tests look at.

@@ -1,0 +1,111 @@
+//! The credential vault's storage: credentials (`owned`, always filtered by organization and
+//! owner) and their sealed secrets, one row per field (`secrets`).
+
+mod owned;
+mod secrets;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use xdr_domain::credentials::{
+    Credential, CredentialChanges, NewCredential, SealedLocation, SealedRecord,
+};
+use xdr_domain::ports::{CredentialRepository, RepoResult};
+use xdr_domain::secrets::SealedSecret;
+use xdr_domain::{CredentialId, OrganizationId, UserId};
+
+use crate::database::Database;
+use crate::tx::write_transaction;
+
+#[derive(Debug, Clone)]
+pub struct SqlCredentialRepository {
+    db: Database,
+}
+
+impl SqlCredentialRepository {
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+impl CredentialRepository for SqlCredentialRepository {
+    fn create(&self, credential: NewCredential) -> RepoResult<Credential> {
+        let mut conn = self.db.conn()?;
+        write_transaction(&mut conn, |c| owned::create(c, &credential))
+    }
+
+    fn list(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        before: Option<CredentialId>,
+        limit: u32,
+    ) -> RepoResult<Vec<Credential>> {
+        let mut conn = self.db.conn()?;
+        owned::list(&mut conn, org, owner, before, limit)
+    }
+
+    fn get(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+    ) -> RepoResult<Option<Credential>> {
+        let mut conn = self.db.conn()?;
+        owned::get(&mut conn, org, owner, id)
+    }
+
+    fn update(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+        changes: &CredentialChanges,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<Credential>> {
+        let mut conn = self.db.conn()?;
+        write_transaction(&mut conn, |c| {
+            owned::update(c, org, owner, id, changes, now)
+        })
+    }
+
+    fn delete(&self, org: OrganizationId, owner: UserId, id: CredentialId) -> RepoResult<bool> {
+        let mut conn = self.db.conn()?;
+        owned::delete(&mut conn, org, owner, id)
+    }
+
+    fn touch_last_used(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+        now: DateTime<Utc>,
+    ) -> RepoResult<bool> {
+        let mut conn = self.db.conn()?;
+        owned::touch_last_used(&mut conn, org, owner, id, now)
+    }
+
+    fn list_stale_sealed(
+        &self,
+        active_version: u32,
+        after: Option<SealedLocation>,
+        limit: u32,
+    ) -> RepoResult<Vec<SealedRecord>> {
+        let mut conn = self.db.conn()?;
+        secrets::list_stale(&mut conn, active_version, after, limit)
+    }
+
+    fn replace_sealed(
+        &self,
+        current: &SealedRecord,
+        replacement: &SealedSecret,
+    ) -> RepoResult<bool> {
+        let mut conn = self.db.conn()?;
+        secrets::replace(&mut conn, current, replacement)
+    }
+
+    fn key_versions_in_use(&self) -> RepoResult<BTreeMap<u32, u64>> {
+        let mut conn = self.db.conn()?;
+        secrets::count_by_key_version(&mut conn)
+    }
+}

@@ -1,0 +1,97 @@
+//! The vault's operator commands: `keys rotate --kind vault` and `vault rewrap`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use thiserror::Error;
+use xdr_auth::InternalError;
+use xdr_domain::SystemClock;
+
+use crate::config::{self, ConfigError, MissingVaultKeys, Settings};
+use crate::startup::{self, StartupError};
+use crate::wiring;
+
+#[derive(Debug, Error)]
+pub enum VaultCommandError {
+    #[error(
+        "the vault keys are configured inline (vault.keys): rotate them in the configuration \
+         (add a key under a new version, set vault.active_version, restart, run `mini-xdr vault \
+         rewrap`)"
+    )]
+    InlineKeys,
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Startup(#[from] StartupError),
+    #[error("vault rewrap: {0}")]
+    Internal(#[from] InternalError),
+}
+
+/// Adds a new active key to the vault keys file in use; returns its version.
+pub fn rotate_key(settings: &Settings) -> Result<u32, VaultCommandError> {
+    let path = settings
+        .vault_keys_path()
+        .ok_or(VaultCommandError::InlineKeys)?;
+    config::ensure_private_dir(&settings.server.data_dir)?;
+    let version = config::rotate_vault_key(&path)?;
+    tracing::info!(
+        version,
+        path = %path.display(),
+        "new vault key is active: restart every server, then run `mini-xdr vault rewrap`"
+    );
+    Ok(version)
+}
+
+/// What `vault rewrap` prints (JSON on stdout).
+#[derive(Debug, Serialize)]
+pub struct RewrapOutput {
+    pub active_version: u32,
+    pub resealed: u64,
+    pub changed_concurrently: u64,
+    pub failed: u64,
+    /// Stored secrets per key version, every configured version included (0 when none).
+    pub secrets_per_key_version: BTreeMap<u32, u64>,
+    /// Configured versions other than the active one that seal nothing: their keys can go.
+    pub retirable_versions: Vec<u32>,
+}
+
+/// Re-seals every stored secret with the active key, `batch_size` at a time. Refuses first
+/// when stored secrets name a key version that is not configured.
+pub async fn rewrap(
+    settings: &Settings,
+    batch_size: u32,
+) -> Result<RewrapOutput, VaultCommandError> {
+    let database = startup::open_database(settings, false)?;
+    let ring = startup::vault_ring(settings, MissingVaultKeys::Refuse)?;
+    let configured = ring.versions();
+    let service = wiring::credential_service(&database, ring, Arc::new(SystemClock));
+    service
+        .ensure_key_versions_configured()
+        .await
+        .map_err(StartupError::from)?;
+    let report = service.rewrap(batch_size).await?;
+    let mut counts = report.key_versions;
+    for version in &configured {
+        counts.entry(*version).or_insert(0);
+    }
+    let retirable_versions = counts
+        .iter()
+        .filter(|(v, n)| **n == 0 && **v != report.active_version)
+        .map(|(v, _)| *v)
+        .collect();
+    tracing::info!(
+        resealed = report.resealed,
+        changed_concurrently = report.changed_concurrently,
+        failed = report.failed,
+        "vault rewrap finished"
+    );
+    Ok(RewrapOutput {
+        active_version: report.active_version,
+        resealed: report.resealed,
+        changed_concurrently: report.changed_concurrently,
+        failed: report.failed,
+        secrets_per_key_version: counts,
+        retirable_versions,
+    })
+}

@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS credential_secrets;
+DROP TABLE IF EXISTS credentials;
