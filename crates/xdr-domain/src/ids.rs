@@ -53,6 +53,10 @@ id_type!(
 );
 id_type!(UserId);
 id_type!(SessionId);
+id_type!(
+    /// One audit log entry.
+    AuditEntryId
+);
 
 #[cfg(test)]
 mod tests {

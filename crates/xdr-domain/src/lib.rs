@@ -3,6 +3,7 @@
 //! Validated newtypes (`Email`, `OrganizationName`, `Role`...) exist only when valid, and the
 //! ports (`ports`) describe what the use cases need from storage.
 
+pub mod audit;
 pub mod clock;
 pub mod error;
 pub mod identity;
@@ -12,5 +13,5 @@ pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
-pub use ids::{OrganizationId, SessionId, UserId};
+pub use ids::{AuditEntryId, OrganizationId, SessionId, UserId};
 pub use validation::FieldErrors;

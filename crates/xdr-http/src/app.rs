@@ -12,7 +12,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
-use crate::handlers::{auth, health, organization};
+use crate::handlers::{audit, auth, health, organization};
 use crate::json;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
@@ -62,7 +62,10 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
             .route("/sessions/{id}", web::delete().to(auth::revoke_session)),
     )
     .route("/organization", web::get().to(organization::get))
-    .route("/organization", web::patch().to(organization::update));
+    .route("/organization", web::patch().to(organization::update))
+    .route("/audit-logs", web::get().to(audit::list))
+    .route("/audit-logs/export", web::get().to(audit::export))
+    .route("/audit-logs/verify", web::get().to(audit::verify));
 }
 
 fn security_headers() -> DefaultHeaders {

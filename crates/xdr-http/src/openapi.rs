@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::handlers::{auth, health, organization};
+use crate::handlers::{audit, auth, health, organization};
 
 #[derive(Debug, OpenApi)]
 #[openapi(
@@ -13,11 +13,13 @@ use crate::handlers::{auth, health, organization};
         auth::register, auth::login, auth::refresh, auth::logout, auth::logout_all, auth::me,
         auth::update_me, auth::change_password, auth::list_sessions, auth::revoke_session,
         organization::get, organization::update,
+        audit::list, audit::export, audit::verify,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Registration, sign-in, tokens and sessions"),
         (name = "organization", description = "The caller's organization"),
+        (name = "audit", description = "The organization's tamper-evident audit log (admin)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

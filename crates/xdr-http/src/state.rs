@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use xdr_auth::AuthService;
-use xdr_domain::ports::HealthCheck;
+use xdr_domain::ports::{AuditLogRepository, HealthCheck};
 
 use crate::trusted_proxies::TrustedProxies;
 
@@ -30,6 +30,8 @@ impl Default for HttpConfig {
 pub struct AppState {
     pub auth: Arc<AuthService>,
     pub health: Arc<dyn HealthCheck>,
+    /// Read side of the audit log (the use cases write it through their repositories).
+    pub audit: Arc<dyn AuditLogRepository>,
     pub config: HttpConfig,
 }
 

@@ -3,15 +3,16 @@
 use std::sync::Arc;
 
 use xdr_domain::ports::{
-    HealthCheck, LoginThrottleRepository, OrganizationRepository, RepoResult, SessionRepository,
-    UserRepository,
+    AuditLogRepository, HealthCheck, LoginThrottleRepository, OrganizationRepository, RepoResult,
+    SessionRepository, UserRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
 use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
-    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository,
+    SqlAuditLogRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
+    SqlSessionRepository, SqlUserRepository,
 };
 use crate::{migrations, repos};
 
@@ -38,6 +39,7 @@ pub struct Repositories {
     pub users: Arc<dyn UserRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub login_throttle: Arc<dyn LoginThrottleRepository>,
+    pub audit: Arc<dyn AuditLogRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -89,6 +91,10 @@ impl Database {
         SqlLoginThrottleRepository::new(self.clone())
     }
 
+    pub fn audit(&self) -> SqlAuditLogRepository {
+        SqlAuditLogRepository::new(self.clone())
+    }
+
     /// All repositories as trait objects.
     pub fn repositories(&self) -> Repositories {
         Repositories {
@@ -96,6 +102,7 @@ impl Database {
             users: Arc::new(self.users()),
             sessions: Arc::new(self.sessions()),
             login_throttle: Arc::new(self.login_throttle()),
+            audit: Arc::new(self.audit()),
             health: Arc::new(self.clone()),
         }
     }

@@ -36,5 +36,6 @@ pub use connection::AnyConnection;
 pub use database::{Database, Repositories};
 pub use error::PersistenceError;
 pub use repos::{
-    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository,
+    SqlAuditLogRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
+    SqlSessionRepository, SqlUserRepository,
 };

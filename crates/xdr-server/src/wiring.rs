@@ -23,12 +23,14 @@ pub fn build_state(
         users: repos.users,
         sessions: repos.sessions,
         throttle: repos.login_throttle,
+        audit: repos.audit.clone(),
     };
     let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?;
     let service = AuthService::new(store, clock, hasher, jwt, auth);
     Ok(AppState {
         auth: Arc::new(service),
         health: repos.health,
+        audit: repos.audit,
         config: http,
     })
 }

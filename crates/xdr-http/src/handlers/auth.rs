@@ -62,9 +62,13 @@ pub async fn login(
     responses((status = 200, body = TokenPairView), (status = 401, body = ErrorBody)))]
 pub async fn refresh(
     state: web::Data<AppState>,
+    client: Client,
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let pair = state.auth.refresh(body.refresh_token.expose()).await?;
+    let pair = state
+        .auth
+        .refresh(body.refresh_token.expose(), &client.0)
+        .await?;
     Ok(HttpResponse::Ok().json(TokenPairView::from(pair)))
 }
 
@@ -74,8 +78,9 @@ pub async fn refresh(
 pub async fn logout(
     state: web::Data<AppState>,
     auth: AuthContext,
+    client: Client,
 ) -> Result<HttpResponse, ApiError> {
-    state.auth.logout(auth.principal()).await?;
+    state.auth.logout(auth.principal(), &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -85,8 +90,9 @@ pub async fn logout(
 pub async fn logout_all(
     state: web::Data<AppState>,
     auth: AuthContext,
+    client: Client,
 ) -> Result<HttpResponse, ApiError> {
-    state.auth.logout_all(auth.principal()).await?;
+    state.auth.logout_all(auth.principal(), &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -128,6 +134,7 @@ pub async fn update_me(
 pub async fn change_password(
     state: web::Data<AppState>,
     auth: AuthContext,
+    client: Client,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     state
@@ -136,6 +143,7 @@ pub async fn change_password(
             auth.principal(),
             body.current_password.expose(),
             body.new_password.expose(),
+            &client.0,
         )
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -167,9 +175,13 @@ pub async fn list_sessions(
 pub async fn revoke_session(
     state: web::Data<AppState>,
     auth: AuthContext,
+    client: Client,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = SessionId::from_uuid(id.into_inner());
-    state.auth.revoke_session(auth.principal(), id).await?;
+    state
+        .auth
+        .revoke_session(auth.principal(), id, &client.0)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

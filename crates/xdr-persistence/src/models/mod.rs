@@ -5,11 +5,13 @@
 //! `Row::as_select()`: a tuple of columns works on every backend, while `as_select()` is typed on
 //! the multi-backend and cannot be handed to SQLite or PostgreSQL inside a `RETURNING` clause.
 
+mod audit;
 mod organization;
 mod session;
 mod throttle;
 mod user;
 
+pub(crate) use audit::{AUDIT_COLUMNS, AnchorRow, AuditRow, ChainHeadRow};
 pub(crate) use organization::{NewOrganizationRow, ORGANIZATION_COLUMNS, OrganizationRow};
 pub(crate) use session::{NewSessionRow, RetiredTokenRow, SESSION_COLUMNS, SessionRow};
 pub(crate) use throttle::{THROTTLE_COLUMNS, ThrottleRow};

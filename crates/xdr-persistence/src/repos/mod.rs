@@ -1,5 +1,6 @@
 //! The port implementations. Every tenant query filters by the `OrganizationId` it is given.
 
+mod audit;
 pub(crate) mod health;
 mod organizations;
 mod refresh;
@@ -7,6 +8,7 @@ mod sessions;
 mod throttle;
 mod users;
 
+pub use audit::SqlAuditLogRepository;
 pub use organizations::SqlOrganizationRepository;
 pub use sessions::SqlSessionRepository;
 pub use throttle::SqlLoginThrottleRepository;

@@ -1,14 +1,17 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::identity::{Email, FullName, PasswordHash, User};
 use xdr_domain::ports::{RepoResult, UserRepository};
 use xdr_domain::{OrganizationId, UserId};
 
+use super::audit::append_in_tx;
 use crate::database::Database;
 use crate::error::DbResultExt;
 use crate::models::{USER_COLUMNS, UserRow};
 use crate::schema::users;
 use crate::time::to_db;
+use crate::tx::write_transaction;
 
 #[derive(Debug, Clone)]
 pub struct SqlUserRepository {
@@ -77,18 +80,24 @@ impl UserRepository for SqlUserRepository {
         id: UserId,
         hash: &PasswordHash,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<bool> {
         let mut conn = self.db.conn()?;
-        let changed = diesel::update(users::table)
-            .filter(users::organization_id.eq(org.to_string()))
-            .filter(users::id.eq(id.to_string()))
-            .set((
-                users::password_hash.eq(hash.as_str()),
-                users::updated_at.eq(to_db(now)),
-            ))
-            .execute(&mut *conn)
-            .repo()?;
-        Ok(changed > 0)
+        write_transaction(&mut conn, |c| {
+            let changed = diesel::update(users::table)
+                .filter(users::organization_id.eq(org.to_string()))
+                .filter(users::id.eq(id.to_string()))
+                .set((
+                    users::password_hash.eq(hash.as_str()),
+                    users::updated_at.eq(to_db(now)),
+                ))
+                .execute(c)
+                .repo()?;
+            if changed > 0 {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(changed > 0)
+        })
     }
 
     fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()> {

@@ -9,6 +9,8 @@
 #[macro_use]
 mod support;
 
+mod audit_chain;
+mod audit_reads;
 mod health;
 mod migrations;
 mod organizations;

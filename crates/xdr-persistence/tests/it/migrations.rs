@@ -8,6 +8,7 @@ use xdr_persistence::Database;
 use crate::support::{new_session, now, tenant};
 
 const IDENTITY: &str = "2026-11-23-000001_identity";
+const AUDIT_LOG: &str = "2026-11-23-000002_audit_log";
 
 fn up_down_up(db: &Database) {
     // TestDatabase applied everything already.
@@ -15,13 +16,13 @@ fn up_down_up(db: &Database) {
     tenant(db);
 
     let reverted = db.revert_all_migrations().unwrap();
-    assert_eq!(reverted.len(), 1);
+    assert_eq!(reverted.len(), 2);
     let email = Email::parse("someone@example.com").unwrap();
     assert!(db.users().find_by_email(&email).is_err(), "tables are gone");
 
     assert_eq!(
         db.run_pending_migrations().unwrap(),
-        vec![IDENTITY.to_owned()]
+        vec![IDENTITY.to_owned(), AUDIT_LOG.to_owned()]
     );
     assert_eq!(
         db.users().find_by_email(&email).unwrap(),
@@ -39,7 +40,7 @@ fn foreign_keys_are_enforced(db: &Database) {
     stranger.id = UserId::generate();
     let err = db
         .sessions()
-        .create(new_session(&stranger, now(), Duration::days(1)))
+        .create(new_session(&stranger, now(), Duration::days(1)), None)
         .unwrap_err();
     assert!(matches!(err, RepoError::Internal(_)), "{err:?}");
 
@@ -47,7 +48,7 @@ fn foreign_keys_are_enforced(db: &Database) {
     let mut cross_tenant = new_session(&admin, now(), Duration::days(1));
     cross_tenant.organization_id = other_org.id;
     cross_tenant.id = SessionId::generate();
-    assert!(db.sessions().create(cross_tenant).is_err());
+    assert!(db.sessions().create(cross_tenant, None).is_err());
 }
 
 both_backends!(up_down_up, foreign_keys_are_enforced);
