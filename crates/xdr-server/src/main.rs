@@ -7,7 +7,7 @@ use xdr_server::cli::{
     AuditCommand, Cli, Command, ConfigCommand, KeyKind, KeysCommand, VaultCommand,
 };
 use xdr_server::config::{self, Settings};
-use xdr_server::{logging, serve, startup};
+use xdr_server::{audit_prune, logging, serve, startup};
 
 /// Exit code for configuration and usage errors (sysexits EX_CONFIG).
 const EXIT_CONFIG: u8 = 78;
@@ -51,11 +51,12 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         Command::Migrate(_) => startup::open_database(&settings, true)
             .map(|_| tracing::info!("migrations applied"))
             .map_err(|e| e.to_string()),
-        Command::Keys(KeysCommand::Rotate(args)) if args.kind == KeyKind::Jwt => rotate_jwt(&settings),
-        Command::Keys(KeysCommand::Rotate(_))
-        | Command::Vault(VaultCommand::Rewrap(_))
-        | Command::Audit(AuditCommand::Prune(_)) => Err(
-            "this command belongs to a feature this build does not include yet (credential vault / audit log)"
+        Command::Keys(KeysCommand::Rotate(args)) if args.kind == KeyKind::Jwt => {
+            rotate_jwt(&settings)
+        }
+        Command::Audit(AuditCommand::Prune(_)) => audit_prune::run(&settings),
+        Command::Keys(KeysCommand::Rotate(_)) | Command::Vault(VaultCommand::Rewrap(_)) => Err(
+            "this command belongs to a feature this build does not include yet (credential vault)"
                 .to_owned(),
         ),
         Command::Config(ConfigCommand::Check(_)) => Ok(()),
