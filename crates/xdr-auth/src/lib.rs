@@ -3,6 +3,7 @@
 //!
 //! Storage comes in through the ports of `xdr-domain`; this crate knows nothing of HTTP or SQL.
 
+mod audit_trail;
 mod blocking;
 pub mod config;
 pub mod error;

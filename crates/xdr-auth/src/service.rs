@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use xdr_domain::Clock;
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::identity::{NewSession, TokenHash, User};
 use xdr_domain::ports::{
-    InvitationRepository, LoginThrottleRepository, OrganizationRepository, SessionRepository,
-    UserRepository,
+    AuditLogRepository, InvitationRepository, LoginThrottleRepository, OrganizationRepository,
+    SessionRepository, UserRepository,
 };
 use xdr_domain::{RepoError, SessionId};
 
@@ -29,6 +30,7 @@ pub struct IdentityStore {
     pub sessions: Arc<dyn SessionRepository>,
     pub throttle: Arc<dyn LoginThrottleRepository>,
     pub invitations: Arc<dyn InvitationRepository>,
+    pub audit: Arc<dyn AuditLogRepository>,
 }
 
 impl fmt::Debug for IdentityStore {
@@ -87,11 +89,13 @@ impl AuthService {
         i64::try_from(self.config.access_token_ttl.as_secs()).unwrap_or(i64::MAX)
     }
 
-    /// Opens a new session for `user` and returns its first token pair.
+    /// Opens a new session for `user` and returns its first token pair. `audit`, when given,
+    /// is written with the session (its resource id set to the new session's id).
     pub(crate) async fn start_session(
         &self,
         user: &User,
         client: &ClientInfo,
+        audit: Option<NewAuditEntry>,
     ) -> Result<TokenPair, InternalError> {
         let now = self.now();
         let refresh = RefreshToken::generate();
@@ -107,8 +111,9 @@ impl AuthService {
             created_at: now,
             expires_at: now + refresh_ttl,
         };
+        let audit = audit.map(|a| a.resource(new_session.id));
         let sessions = Arc::clone(&self.store.sessions);
-        let session = blocking::run(move || sessions.create(new_session)).await?;
+        let session = blocking::run(move || sessions.create(new_session, audit)).await?;
         self.token_pair(user, session.id, refresh, now)
     }
 

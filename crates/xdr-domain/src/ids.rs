@@ -62,6 +62,10 @@ id_type!(
     /// A stored cloud credential (credential vault).
     CredentialId
 );
+id_type!(
+    /// One audit log entry.
+    AuditEntryId
+);
 
 #[cfg(test)]
 mod tests {

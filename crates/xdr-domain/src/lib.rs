@@ -3,6 +3,7 @@
 //! Validated newtypes (`Email`, `OrganizationName`, `Role`...) exist only when valid, and the
 //! ports (`ports`) describe what the use cases need from storage.
 
+pub mod audit;
 pub mod clock;
 pub mod credentials;
 pub mod error;
@@ -17,8 +18,8 @@ pub mod validation;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
 pub use ids::{
-    ActionLogId, CredentialId, EventId, IncidentId, InvitationId, OrganizationId, PolicyId,
-    SessionId, UserId,
+    ActionLogId, AuditEntryId, CredentialId, EventId, IncidentId, InvitationId, OrganizationId,
+    PolicyId, SessionId, UserId,
 };
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

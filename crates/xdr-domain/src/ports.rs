@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use crate::audit::{
+    AuditCursor, AuditEntry, AuditFilter, AuditPage, AuditVerification, NewAuditEntry, PruneReport,
+};
 use crate::credentials::{
     Credential, CredentialChanges, NewCredential, SealedLocation, SealedRecord,
 };
@@ -34,11 +37,14 @@ pub type RepoResult<T> = Result<T, RepoError>;
 pub trait OrganizationRepository: Send + Sync {
     /// Creates the organization and its first admin in one transaction.
     /// `Conflict::EmailTaken` / `Conflict::OrganizationExists` when either is taken; when only the
-    /// slug is taken the adapter picks a free one by adding a suffix.
+    /// slug is taken the adapter picks a free one by adding a suffix. `audit` (the
+    /// `auth.register` entry) is written in the same transaction, starting the new
+    /// organization's audit chain.
     fn create_with_admin(
         &self,
         organization: NewOrganization,
         admin: NewUser,
+        audit: NewAuditEntry,
     ) -> RepoResult<(Organization, User)>;
 
     fn get(&self, id: OrganizationId) -> RepoResult<Option<Organization>>;
@@ -69,13 +75,15 @@ pub trait UserRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> RepoResult<Option<User>>;
 
-    /// Returns false when no such user exists in `org`.
+    /// Returns false when no such user exists in `org`; otherwise `audit` is written in the
+    /// same transaction as the change.
     fn update_password(
         &self,
         org: OrganizationId,
         id: UserId,
         hash: &PasswordHash,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<bool>;
 
     fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()>;
@@ -86,30 +94,46 @@ pub trait UserRepository: Send + Sync {
     /// Applies a role / active change in one transaction: refuses (`LastAdmin`) when it would
     /// leave `org` without an active admin (concurrent changes cannot both pass), and revokes
     /// every session of the user when `change.ends_sessions` (reason `AccountChanged`).
+    /// `audit` (`user.updated`) is written in the same transaction, only when the change
+    /// happened.
     fn update_access(
         &self,
         org: OrganizationId,
         id: UserId,
         change: AccessChange,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<AccessChangeOutcome>;
 }
 
 pub trait InvitationRepository: Send + Sync {
     /// `Conflict::InvitationPending` when `org` already has a pending (open and not expired)
     /// invitation for the email; an open but expired one is revoked to make room.
-    fn create(&self, invitation: NewInvitation, now: DateTime<Utc>) -> RepoResult<Invitation>;
+    /// `audit` (`user.invited`) is written in the same transaction.
+    fn create(
+        &self,
+        invitation: NewInvitation,
+        now: DateTime<Utc>,
+        audit: NewAuditEntry,
+    ) -> RepoResult<Invitation>;
 
     fn get(&self, org: OrganizationId, id: InvitationId) -> RepoResult<Option<Invitation>>;
 
     /// Invitations of `org`, newest first, at most `page.fetch_limit()`.
     fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<Invitation>>;
 
-    /// Marks an open invitation revoked; false when there is none.
-    fn revoke(&self, org: OrganizationId, id: InvitationId, now: DateTime<Utc>)
-    -> RepoResult<bool>;
+    /// Marks an open invitation revoked; false when there is none. `audit`
+    /// (`invitation.revoked`) is written in the same transaction when it was revoked.
+    fn revoke(
+        &self,
+        org: OrganizationId,
+        id: InvitationId,
+        now: DateTime<Utc>,
+        audit: NewAuditEntry,
+    ) -> RepoResult<bool>;
 
-    /// Replaces the token and expiry of an open invitation (the old token stops working).
+    /// Replaces the token and expiry of an open invitation (the old token stops working);
+    /// `audit` (`user.invited`, resent) is written in the same transaction when it did.
     fn reissue(
         &self,
         org: OrganizationId,
@@ -117,6 +141,7 @@ pub trait InvitationRepository: Send + Sync {
         token_hash: &TokenHash,
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<Option<Invitation>>;
 
     /// The pending invitation with this token, if any (not accepted, revoked or expired).
@@ -129,16 +154,20 @@ pub trait InvitationRepository: Send + Sync {
     /// In one transaction: marks the pending invitation accepted and creates its user (the
     /// invitation's organization, email and role). `None` when no pending invitation has this
     /// token; `Conflict::EmailTaken` when the email got an account meanwhile.
+    /// `audit` builds the `user.joined` entry from the new user; it is written in the same
+    /// transaction.
     fn accept(
         &self,
         token_hash: &TokenHash,
         acceptance: Acceptance,
         now: DateTime<Utc>,
+        audit: &(dyn Fn(&User) -> NewAuditEntry + Sync),
     ) -> RepoResult<Option<(Invitation, User)>>;
 }
 
 pub trait SessionRepository: Send + Sync {
-    fn create(&self, session: NewSession) -> RepoResult<Session>;
+    /// Creates the session; `audit` (e.g. `auth.login`), when given, in the same transaction.
+    fn create(&self, session: NewSession, audit: Option<NewAuditEntry>) -> RepoResult<Session>;
 
     fn get(&self, org: OrganizationId, id: SessionId) -> RepoResult<Option<Session>>;
 
@@ -146,15 +175,18 @@ pub trait SessionRepository: Send + Sync {
     /// active, replace it with `replacement` (generation + 1, last used = now) and remember
     /// `presented` as rotated; if `presented` was rotated earlier, revoke the session
     /// (`RevocationReason::RefreshReuse`). Two concurrent presentations of one token can never
-    /// both rotate.
+    /// both rotate. On reuse, the entry `on_reuse` builds for the revoked session is written
+    /// in the transaction that revokes it.
     fn rotate_refresh(
         &self,
         presented: &TokenHash,
         replacement: &TokenHash,
         now: DateTime<Utc>,
+        on_reuse: &(dyn Fn(&Session) -> NewAuditEntry + Sync),
     ) -> RepoResult<RefreshOutcome>;
 
     /// Revokes one session of `user` in `org`; false when there is no such active session.
+    /// `audit` is written in the same transaction, only when a session ended.
     fn revoke(
         &self,
         org: OrganizationId,
@@ -162,9 +194,11 @@ pub trait SessionRepository: Send + Sync {
         id: SessionId,
         reason: RevocationReason,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<bool>;
 
     /// Revokes every active session of the user except `keep`; returns how many ended.
+    /// `audit`, when given, is written in the same transaction (even when none ended).
     fn revoke_all_for_user(
         &self,
         org: OrganizationId,
@@ -172,6 +206,7 @@ pub trait SessionRepository: Send + Sync {
         keep: Option<SessionId>,
         reason: RevocationReason,
         now: DateTime<Utc>,
+        audit: Option<NewAuditEntry>,
     ) -> RepoResult<u64>;
 
     /// Active (not revoked, not expired) sessions of the user, newest first.
@@ -195,6 +230,43 @@ pub trait LoginThrottleRepository: Send + Sync {
 
     /// Forgets the attempts of `key` (after a successful sign-in).
     fn clear(&self, key: &str) -> RepoResult<()>;
+}
+
+/// The per-organization, hash-chained audit log. Appends to one organization are serialized so
+/// that concurrent writers can never fork its chain. Entries of mutating use cases are written
+/// by the repository performing the change, in its transaction; `append` is for events that
+/// change nothing else (a failed sign-in, a lockout).
+pub trait AuditLogRepository: Send + Sync {
+    fn append(&self, entry: NewAuditEntry, now: DateTime<Utc>) -> RepoResult<AuditEntry>;
+
+    /// Entries of `org` matching `filter`, newest first, at most `limit`, starting after
+    /// `cursor`.
+    fn list(
+        &self,
+        org: OrganizationId,
+        filter: &AuditFilter,
+        cursor: Option<AuditCursor>,
+        limit: usize,
+    ) -> RepoResult<AuditPage>;
+
+    /// Streams every matching entry of `org`, newest first, in batches of at most
+    /// `batch_size`, without holding more than one batch in memory. Stops early (successfully)
+    /// when `sink` returns false. Returns how many entries were handed to `sink`.
+    fn export(
+        &self,
+        org: OrganizationId,
+        filter: &AuditFilter,
+        batch_size: usize,
+        sink: &mut dyn FnMut(Vec<AuditEntry>) -> bool,
+    ) -> RepoResult<u64>;
+
+    /// Walks the chain of `org` from its anchor (or the beginning) and reports the first
+    /// entry whose link or hash does not match.
+    fn verify(&self, org: OrganizationId) -> RepoResult<AuditVerification>;
+
+    /// Deletes, per organization, the oldest entries created before `before` (a prefix of the
+    /// chain) and records the last deleted entry as the chain's anchor.
+    fn prune(&self, before: DateTime<Utc>, now: DateTime<Utc>) -> RepoResult<Vec<PruneReport>>;
 }
 
 /// Readiness: does storage answer?

@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
 use crate::handlers::{
-    auth, containment, credentials, health, invitations, organization, security, users,
+    audit, auth, containment, credentials, health, invitations, organization, security, users,
 };
 use crate::json;
 use crate::metrics::Metrics;
@@ -128,7 +128,10 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
             .route("/{id}", web::get().to(credentials::get))
             .route("/{id}", web::patch().to(credentials::update))
             .route("/{id}", web::delete().to(credentials::delete)),
-    );
+    )
+    .route("/audit-logs", web::get().to(audit::list))
+    .route("/audit-logs/export", web::get().to(audit::export))
+    .route("/audit-logs/verify", web::get().to(audit::verify));
 }
 
 fn security_headers() -> DefaultHeaders {

@@ -4,7 +4,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::handlers::{
-    auth, containment, credentials, health, invitations, organization, security, users,
+    audit, auth, containment, credentials, health, invitations, organization, security, users,
 };
 
 #[derive(Debug, OpenApi)]
@@ -24,12 +24,14 @@ use crate::handlers::{
         containment::update_policy, containment::delete_policy,
         credentials::list, credentials::create, credentials::get, credentials::update,
         credentials::delete,
+        audit::list, audit::export, audit::verify,
     ),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Registration, sign-in, tokens and sessions"),
         (name = "organization", description = "The caller's organization"),
         (name = "credentials", description = "The caller's cloud credentials (secrets sealed, never returned)"),
+        (name = "audit", description = "The organization's tamper-evident audit log (admin)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "xdr", description = "Events, incidents, detection rules and the dashboard"),
     )

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use xdr_auth::{AuthService, CredentialService, SecurityService};
-use xdr_domain::ports::HealthCheck;
+use xdr_domain::ports::{AuditLogRepository, HealthCheck};
 
 use crate::metrics::Metrics;
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
@@ -37,6 +37,8 @@ pub struct AppState {
     pub security: Arc<SecurityService>,
     pub credentials: Arc<CredentialService>,
     pub health: Arc<dyn HealthCheck>,
+    /// Read side of the audit log (the use cases write it through their repositories).
+    pub audit: Arc<dyn AuditLogRepository>,
     pub config: HttpConfig,
     /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
     pub rate_limiter: Option<Arc<AuthRateLimiter>>,
@@ -49,6 +51,7 @@ impl AppState {
         auth: Arc<AuthService>,
         security: Arc<SecurityService>,
         credentials: Arc<CredentialService>,
+        audit: Arc<dyn AuditLogRepository>,
         health: Arc<dyn HealthCheck>,
         config: HttpConfig,
     ) -> Self {
@@ -58,6 +61,7 @@ impl AppState {
             security,
             credentials,
             health,
+            audit,
             config,
             rate_limiter,
             metrics: Arc::new(Metrics::default()),

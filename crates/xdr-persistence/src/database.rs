@@ -3,18 +3,18 @@
 use std::sync::Arc;
 
 use xdr_domain::ports::{
-    ContainmentRepository, CredentialRepository, HealthCheck, InvitationRepository,
-    LoginThrottleRepository, OrganizationRepository, RepoResult, SecurityRepository,
-    SessionRepository, UserRepository,
+    AuditLogRepository, ContainmentRepository, CredentialRepository, HealthCheck,
+    InvitationRepository, LoginThrottleRepository, OrganizationRepository, RepoResult,
+    SecurityRepository, SessionRepository, UserRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
 use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
-    SqlContainmentRepository, SqlCredentialRepository, SqlInvitationRepository,
-    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSecurityRepository,
-    SqlSessionRepository, SqlUserRepository,
+    SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
+    SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
+    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };
 use crate::{migrations, repos};
 
@@ -45,6 +45,7 @@ pub struct Repositories {
     pub security: Arc<dyn SecurityRepository>,
     pub containment: Arc<dyn ContainmentRepository>,
     pub credentials: Arc<dyn CredentialRepository>,
+    pub audit: Arc<dyn AuditLogRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -108,6 +109,10 @@ impl Database {
         SqlCredentialRepository::new(self.clone())
     }
 
+    pub fn audit(&self) -> SqlAuditLogRepository {
+        SqlAuditLogRepository::new(self.clone())
+    }
+
     /// All repositories as trait objects.
     pub fn repositories(&self) -> Repositories {
         Repositories {
@@ -119,6 +124,7 @@ impl Database {
             security: Arc::new(self.security()),
             containment: Arc::new(SqlContainmentRepository::new(self.clone())),
             credentials: Arc::new(self.credentials()),
+            audit: Arc::new(self.audit()),
             health: Arc::new(self.clone()),
         }
     }

@@ -36,7 +36,7 @@ pub use connection::AnyConnection;
 pub use database::{Database, Repositories};
 pub use error::PersistenceError;
 pub use repos::{
-    SqlContainmentRepository, SqlCredentialRepository, SqlInvitationRepository,
-    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSecurityRepository,
-    SqlSessionRepository, SqlUserRepository,
+    SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
+    SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
+    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };

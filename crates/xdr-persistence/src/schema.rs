@@ -188,6 +188,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    audit_logs (id) {
+        id -> Text,
+        organization_id -> Text,
+        seq -> BigInt,
+        created_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_email -> Nullable<Text>,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Nullable<Text>,
+        success -> Bool,
+        error -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        details -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_chain_heads (organization_id) {
+        organization_id -> Text,
+        last_seq -> BigInt,
+        last_hash -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_anchors (organization_id) {
+        organization_id -> Text,
+        last_seq -> BigInt,
+        last_hash -> Text,
+        pruned_entries -> BigInt,
+        pruned_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(events -> organizations (organization_id));
 diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
@@ -211,4 +251,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     action_logs,
     credentials,
     credential_secrets,
+    audit_logs,
+    audit_chain_heads,
+    audit_anchors,
 );

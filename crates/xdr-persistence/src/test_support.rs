@@ -163,6 +163,16 @@ impl Drop for TestDatabase {
     }
 }
 
+/// Runs raw SQL on `db`, as an attacker with database access would (tamper tests only).
+/// Returns the number of affected rows.
+pub fn execute_sql(db: &Database, sql: &str) -> usize {
+    use diesel::RunQueryDsl;
+    let mut conn = db.conn().expect("a test connection");
+    diesel::sql_query(sql)
+        .execute(&mut *conn)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The `mini-xdr` binary's building blocks: configuration, command line, logging, start-up and
 //! wiring. `main.rs` only dispatches; library crates below this one read no environment.
 
+pub mod audit_prune;
 pub mod cli;
 pub mod config;
 pub mod logging;

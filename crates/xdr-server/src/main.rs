@@ -7,7 +7,7 @@ use xdr_server::cli::{
     AuditCommand, Cli, Command, ConfigCommand, KeyKind, KeysCommand, VaultCommand,
 };
 use xdr_server::config::{self, Settings};
-use xdr_server::{logging, serve, startup, vault};
+use xdr_server::{audit_prune, logging, serve, startup, vault};
 
 /// Exit code for configuration and usage errors (sysexits EX_CONFIG).
 const EXIT_CONFIG: u8 = 78;
@@ -58,10 +58,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
                 .map_err(|e| e.to_string()),
         },
         Command::Vault(VaultCommand::Rewrap(args)) => rewrap(&settings, args.batch_size).await,
-        Command::Audit(AuditCommand::Prune(_)) => Err(
-            "this command belongs to a feature this build does not include yet (audit log)"
-                .to_owned(),
-        ),
+        Command::Audit(AuditCommand::Prune(_)) => audit_prune::run(&settings),
         Command::Config(ConfigCommand::Check(_)) => Ok(()),
     }
 }

@@ -28,6 +28,7 @@ pub fn build_state(
         sessions: repos.sessions,
         throttle: repos.login_throttle,
         invitations: repos.invitations,
+        audit: Arc::clone(&repos.audit),
     };
     let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?;
     let security = SecurityService::new(
@@ -41,6 +42,7 @@ pub fn build_state(
         Arc::new(service),
         Arc::new(security),
         Arc::new(credentials),
+        repos.audit,
         repos.health,
         http,
     ))

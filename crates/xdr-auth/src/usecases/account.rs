@@ -3,11 +3,13 @@
 use std::sync::Arc;
 
 use xdr_domain::FieldErrors;
+use xdr_domain::audit::AuditAction;
 use xdr_domain::identity::{FullName, Organization, RevocationReason, User, check_password};
 
+use crate::audit_trail::{self, RESOURCE_USER};
 use crate::blocking;
 use crate::error::{AccountError, LoginError};
-use crate::principal::Principal;
+use crate::principal::{ClientInfo, Principal};
 use crate::service::AuthService;
 
 impl AuthService {
@@ -47,9 +49,10 @@ impl AuthService {
         principal: &Principal,
         current: &str,
         new: &str,
+        client: &ClientInfo,
     ) -> Result<(), AccountError> {
         let (user, organization) = self.me(principal).await?;
-        self.register_attempt(user.email.as_str())
+        self.register_attempt(user.email.as_str(), client)
             .await
             .map_err(|e| match e {
                 LoginError::Locked {
@@ -88,9 +91,17 @@ impl AuthService {
         );
         let key = super::login::throttle_key(user.email.as_str());
         let (org, id, now) = (principal.organization_id, principal.user_id, self.now());
+        let audit = audit_trail::by_user(
+            &user,
+            AuditAction::AuthPasswordChanged,
+            RESOURCE_USER,
+            client,
+        )
+        .resource(user.id)
+        .details(serde_json::json!({ "other_sessions_ended": true }));
         let updated = blocking::run(move || {
             throttle.clear(&key)?;
-            users.update_password(org, id, &hash, now)
+            users.update_password(org, id, &hash, now, audit)
         })
         .await?;
         if !updated {
@@ -100,6 +111,7 @@ impl AuthService {
             principal,
             Some(principal.session_id),
             RevocationReason::PasswordChanged,
+            None,
         )
         .await?;
         tracing::info!(user_id = %principal.user_id, "password changed; other sessions ended");

@@ -9,6 +9,9 @@ use xdr_domain::identity::{
 };
 use xdr_domain::{Conflict, FieldErrors, InvitationId, Page, PageRequest, RepoError, UserId};
 
+use xdr_domain::audit::{AuditAction, NewAuditEntry};
+
+use crate::audit_trail::{self, RESOURCE_USER};
 use crate::blocking;
 use crate::error::{AcceptInvitationError, AdminError};
 use crate::principal::{ClientInfo, Principal};
@@ -43,6 +46,7 @@ impl AuthService {
         principal: &Principal,
         email: &str,
         role: Role,
+        client: &ClientInfo,
     ) -> Result<IssuedInvitation, AdminError> {
         require(principal, Role::Admin)?;
         let mut errors = FieldErrors::new();
@@ -72,7 +76,9 @@ impl AuthService {
             expires_at: invitation_expiry(now),
             created_at: now,
         };
-        match blocking::run(move || invitations.create(new, now)).await {
+        let audit = invitation_entry(principal, AuditAction::UserInvited, &new.id, client)
+            .details(serde_json::json!({"email": new.email.as_str(), "role": role.as_str()}));
+        match blocking::run(move || invitations.create(new, now, audit)).await {
             Ok(invitation) => Ok(IssuedInvitation { invitation, token }),
             Err(RepoError::Conflict(Conflict::InvitationPending)) => {
                 Err(AdminError::InvitationPending)
@@ -97,11 +103,13 @@ impl AuthService {
         &self,
         principal: &Principal,
         id: InvitationId,
+        client: &ClientInfo,
     ) -> Result<(), AdminError> {
         require(principal, Role::Admin)?;
         let invitations = Arc::clone(&self.store.invitations);
         let (org, now) = (principal.organization_id, self.now());
-        if blocking::run(move || invitations.revoke(org, id, now)).await? {
+        let audit = invitation_entry(principal, AuditAction::InvitationRevoked, &id, client);
+        if blocking::run(move || invitations.revoke(org, id, now, audit)).await? {
             Ok(())
         } else {
             Err(AdminError::NotFound)
@@ -113,15 +121,19 @@ impl AuthService {
         &self,
         principal: &Principal,
         id: InvitationId,
+        client: &ClientInfo,
     ) -> Result<IssuedInvitation, AdminError> {
         require(principal, Role::Admin)?;
         let token = xdr_crypto::random_token();
         let hash = Self::hash_refresh(token.expose());
         let invitations = Arc::clone(&self.store.invitations);
         let (org, now) = (principal.organization_id, self.now());
-        let reissued =
-            blocking::run(move || invitations.reissue(org, id, &hash, invitation_expiry(now), now))
-                .await?;
+        let audit = invitation_entry(principal, AuditAction::UserInvited, &id, client)
+            .details(serde_json::json!({"resent": true}));
+        let reissued = blocking::run(move || {
+            invitations.reissue(org, id, &hash, invitation_expiry(now), now, audit)
+        })
+        .await?;
         let invitation = reissued.ok_or(AdminError::NotFound)?;
         Ok(IssuedInvitation { invitation, token })
     }
@@ -166,7 +178,17 @@ impl AuthService {
             password_hash: self.hasher.hash(password).await?,
         };
         let invitations = Arc::clone(&self.store.invitations);
-        let accepted = match blocking::run(move || invitations.accept(&hash, acceptance, now)).await
+        let entry_client = client.clone();
+        let invitation_id = invitation.id;
+        let joined = move |user: &User| {
+            audit_trail::by_user(user, AuditAction::UserJoined, RESOURCE_USER, &entry_client)
+                .resource(user.id)
+                .details(serde_json::json!({"invitation_id": invitation_id.to_string(), "role": user.role.as_str()}))
+        };
+        let accepted = match blocking::run(move || {
+            invitations.accept(&hash, acceptance, now, &joined)
+        })
+        .await
         {
             Ok(Some((_, user))) => user,
             Ok(None) => return Err(AcceptInvitationError::NotFound),
@@ -176,10 +198,22 @@ impl AuthService {
             Err(other) => return Err(other.into()),
         };
         tracing::info!(organization_id = %accepted.organization_id, user_id = %accepted.id, "invitation accepted");
-        let tokens = self.start_session(&accepted, client).await?;
+        let tokens = self.start_session(&accepted, client, None).await?;
         Ok(Joined {
             tokens,
             user: accepted,
         })
     }
 }
+
+/// An entry about invitation `id`, by the signed-in admin.
+fn invitation_entry(
+    principal: &Principal,
+    action: AuditAction,
+    id: &InvitationId,
+    client: &ClientInfo,
+) -> NewAuditEntry {
+    audit_trail::by_principal(principal, action, RESOURCE_INVITATION, client).resource(id)
+}
+
+const RESOURCE_INVITATION: &str = "invitation";

@@ -2,10 +2,12 @@
 
 use std::sync::Arc;
 
+use xdr_domain::audit::AuditAction;
 use xdr_domain::identity::{AttemptDecision, User};
 
+use crate::audit_trail::{self, RESOURCE_SESSION, RESOURCE_USER};
 use crate::blocking;
-use crate::error::LoginError;
+use crate::error::{InternalError, LoginError};
 use crate::principal::ClientInfo;
 use crate::service::AuthService;
 use crate::tokens::TokenPair;
@@ -29,7 +31,7 @@ impl AuthService {
         password: &str,
         client: &ClientInfo,
     ) -> Result<LoggedIn, LoginError> {
-        self.register_attempt(email).await?;
+        self.register_attempt(email, client).await?;
         let user = self.find_user_by_email(email).await?;
         let verified = self
             .hasher
@@ -39,6 +41,24 @@ impl AuthService {
             Some(user) if verified && user.is_active => user,
             _ => {
                 tracing::info!(ip = client.ip.as_deref(), "failed sign-in");
+                // An unknown email belongs to no organization: nothing to record.
+                if let Some(user) = &user {
+                    let reason = if user.is_active {
+                        "wrong_password"
+                    } else {
+                        "inactive_user"
+                    };
+                    let entry = audit_trail::by_user(
+                        user,
+                        AuditAction::AuthLoginFailed,
+                        RESOURCE_USER,
+                        client,
+                    )
+                    .resource(user.id)
+                    .failed("invalid_credentials")
+                    .details(serde_json::json!({ "reason": reason }));
+                    self.record(entry).await.map_err(InternalError::from)?;
+                }
                 return Err(LoginError::InvalidCredentials);
             }
         };
@@ -54,7 +74,8 @@ impl AuthService {
             users.record_login(org, id, now)
         })
         .await?;
-        let tokens = self.start_session(&user, client).await?;
+        let audit = audit_trail::by_user(&user, AuditAction::AuthLogin, RESOURCE_SESSION, client);
+        let tokens = self.start_session(&user, client, Some(audit)).await?;
         let user = User {
             last_login_at: Some(now),
             ..user
@@ -62,8 +83,14 @@ impl AuthService {
         Ok(LoggedIn { tokens, user })
     }
 
-    /// Counts the attempt before any password check; refuses when the key is locked.
-    pub(crate) async fn register_attempt(&self, email: &str) -> Result<(), LoginError> {
+    /// Counts the attempt before any password check; refuses when the key is locked, recording
+    /// `auth.locked` (the attempt that locked the account) or `auth.login_failed` (an attempt
+    /// while locked) in the organization of the account, when the email belongs to one.
+    pub(crate) async fn register_attempt(
+        &self,
+        email: &str,
+        client: &ClientInfo,
+    ) -> Result<(), LoginError> {
         let throttle = Arc::clone(&self.store.throttle);
         let key = throttle_key(email);
         let policy = self.config.lockout;
@@ -77,6 +104,18 @@ impl AuthService {
             } => {
                 if newly_locked {
                     tracing::warn!(until = %until, "sign-in locked after repeated failures");
+                }
+                if let Some(user) = self.find_user_by_email(email).await? {
+                    let action = if newly_locked {
+                        AuditAction::AuthLocked
+                    } else {
+                        AuditAction::AuthLoginFailed
+                    };
+                    let entry = audit_trail::by_user(&user, action, RESOURCE_USER, client)
+                        .resource(user.id)
+                        .failed("account_locked")
+                        .details(serde_json::json!({ "locked_until": until.to_rfc3339() }));
+                    self.record(entry).await.map_err(InternalError::from)?;
                 }
                 let seconds = (until - now).num_seconds().max(1);
                 Err(LoginError::Locked {

@@ -2,12 +2,14 @@
 
 use std::sync::Arc;
 
+use xdr_domain::audit::AuditAction;
 use xdr_domain::identity::{
     Email, FullName, NewOrganization, NewUser, Organization, OrganizationName, Role, User,
     check_password,
 };
 use xdr_domain::{Conflict, FieldErrors, OrganizationId, RepoError, UserId};
 
+use crate::audit_trail::{self, RESOURCE_ORGANIZATION};
 use crate::blocking;
 use crate::error::RegisterError;
 use crate::principal::ClientInfo;
@@ -89,9 +91,19 @@ impl AuthService {
             password_hash,
             created_at: now,
         };
+        let audit = audit_trail::entry(
+            organization.id,
+            AuditAction::AuthRegister,
+            RESOURCE_ORGANIZATION,
+            client,
+        )
+        .actor(admin.id, Some(admin.email.as_str()))
+        .resource(organization.id)
+        .details(serde_json::json!({ "organization_name": organization.name.as_str() }));
         let organizations = Arc::clone(&self.store.organizations);
         let created =
-            blocking::run(move || organizations.create_with_admin(organization, admin)).await;
+            blocking::run(move || organizations.create_with_admin(organization, admin, audit))
+                .await;
         let (organization, user) = match created {
             Ok(pair) => pair,
             Err(RepoError::Conflict(Conflict::EmailTaken)) => {
@@ -103,7 +115,7 @@ impl AuthService {
             Err(other) => return Err(other.into()),
         };
         tracing::info!(organization_id = %organization.id, user_id = %user.id, "organization registered");
-        let tokens = self.start_session(&user, client).await?;
+        let tokens = self.start_session(&user, client, None).await?;
         Ok(Registered {
             tokens,
             user,

@@ -3,23 +3,42 @@
 use std::sync::Arc;
 
 use xdr_domain::SessionId;
+use xdr_domain::audit::AuditAction;
 use xdr_domain::identity::{RevocationReason, Session};
 
+use crate::audit_trail::{self, RESOURCE_SESSION};
 use crate::blocking;
 use crate::error::AccountError;
-use crate::principal::Principal;
+use crate::principal::{ClientInfo, Principal};
 use crate::service::AuthService;
 
 impl AuthService {
     /// Ends the caller's current session.
-    pub async fn logout(&self, principal: &Principal) -> Result<(), AccountError> {
-        self.end_session(principal, principal.session_id, RevocationReason::Logout)
-            .await
+    pub async fn logout(
+        &self,
+        principal: &Principal,
+        client: &ClientInfo,
+    ) -> Result<(), AccountError> {
+        self.end_session(
+            principal,
+            principal.session_id,
+            RevocationReason::Logout,
+            client,
+        )
+        .await
     }
 
     /// Ends every session of the caller.
-    pub async fn logout_all(&self, principal: &Principal) -> Result<u64, AccountError> {
-        self.end_user_sessions(principal, None, RevocationReason::LogoutAll)
+    pub async fn logout_all(
+        &self,
+        principal: &Principal,
+        client: &ClientInfo,
+    ) -> Result<u64, AccountError> {
+        let audit =
+            audit_trail::by_principal(principal, AuditAction::AuthLogout, RESOURCE_SESSION, client)
+                .resource(principal.session_id)
+                .details(serde_json::json!({ "reason": RevocationReason::LogoutAll.as_str() }));
+        self.end_user_sessions(principal, None, RevocationReason::LogoutAll, Some(audit))
             .await
     }
 
@@ -28,8 +47,9 @@ impl AuthService {
         &self,
         principal: &Principal,
         id: SessionId,
+        client: &ClientInfo,
     ) -> Result<(), AccountError> {
-        self.end_session(principal, id, RevocationReason::RevokedByUser)
+        self.end_session(principal, id, RevocationReason::RevokedByUser, client)
             .await
     }
 
@@ -44,10 +64,16 @@ impl AuthService {
         principal: &Principal,
         id: SessionId,
         reason: RevocationReason,
+        client: &ClientInfo,
     ) -> Result<(), AccountError> {
+        let audit =
+            audit_trail::by_principal(principal, AuditAction::AuthLogout, RESOURCE_SESSION, client)
+                .resource(id)
+                .details(serde_json::json!({ "reason": reason.as_str() }));
         let sessions = Arc::clone(&self.store.sessions);
         let (org, user, now) = (principal.organization_id, principal.user_id, self.now());
-        let ended = blocking::run(move || sessions.revoke(org, user, id, reason, now)).await?;
+        let ended =
+            blocking::run(move || sessions.revoke(org, user, id, reason, now, audit)).await?;
         self.cache.forget(id);
         if ended {
             Ok(())
@@ -61,12 +87,14 @@ impl AuthService {
         principal: &Principal,
         keep: Option<SessionId>,
         reason: RevocationReason,
+        audit: Option<xdr_domain::audit::NewAuditEntry>,
     ) -> Result<u64, AccountError> {
         let sessions = Arc::clone(&self.store.sessions);
         let (org, user, now) = (principal.organization_id, principal.user_id, self.now());
-        let ended =
-            blocking::run(move || sessions.revoke_all_for_user(org, user, keep, reason, now))
-                .await?;
+        let ended = blocking::run(move || {
+            sessions.revoke_all_for_user(org, user, keep, reason, now, audit)
+        })
+        .await?;
         self.cache.forget_user(user);
         Ok(ended)
     }

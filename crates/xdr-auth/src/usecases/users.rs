@@ -6,9 +6,12 @@ use xdr_domain::identity::{AccessChange, AccessChangeOutcome, Role, User};
 use xdr_domain::{Page, PageRequest, UserId};
 
 use super::invitations::require;
+use xdr_domain::audit::AuditAction;
+
+use crate::audit_trail::{self, RESOURCE_USER};
 use crate::blocking;
 use crate::error::AdminError;
-use crate::principal::Principal;
+use crate::principal::{ClientInfo, Principal};
 use crate::service::AuthService;
 
 impl AuthService {
@@ -31,11 +34,20 @@ impl AuthService {
         principal: &Principal,
         id: UserId,
         change: AccessChange,
+        client: &ClientInfo,
     ) -> Result<User, AdminError> {
         require(principal, Role::Admin)?;
         let users = Arc::clone(&self.store.users);
         let (org, now) = (principal.organization_id, self.now());
-        let outcome = blocking::run(move || users.update_access(org, id, change, now)).await?;
+        let audit =
+            audit_trail::by_principal(principal, AuditAction::UserUpdated, RESOURCE_USER, client)
+                .resource(id)
+                .details(serde_json::json!({
+                    "role": change.role.map(|r| r.as_str()),
+                    "is_active": change.is_active,
+                }));
+        let outcome =
+            blocking::run(move || users.update_access(org, id, change, now, audit)).await?;
         match outcome {
             AccessChangeOutcome::Updated(user) => {
                 self.cache.forget_user(user.id);

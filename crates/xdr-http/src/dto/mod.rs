@@ -1,6 +1,8 @@
 //! Request and response bodies (the JSON of API.md), separate from the domain types.
 
 pub mod admin;
+pub mod audit;
+pub mod audit_export;
 pub mod auth;
 pub mod containment;
 pub mod credentials;

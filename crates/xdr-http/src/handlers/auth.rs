@@ -66,9 +66,13 @@ pub async fn login(
 pub async fn refresh(
     _limit: AuthRateLimit,
     state: web::Data<AppState>,
+    client: Client,
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let pair = state.auth.refresh(body.refresh_token.expose()).await?;
+    let pair = state
+        .auth
+        .refresh(body.refresh_token.expose(), &client.0)
+        .await?;
     Ok(HttpResponse::Ok().json(TokenPairView::from(pair)))
 }
 
@@ -78,8 +82,9 @@ pub async fn refresh(
 pub async fn logout(
     state: web::Data<AppState>,
     auth: AuthContext,
+    client: Client,
 ) -> Result<HttpResponse, ApiError> {
-    state.auth.logout(auth.principal()).await?;
+    state.auth.logout(auth.principal(), &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -89,8 +94,9 @@ pub async fn logout(
 pub async fn logout_all(
     state: web::Data<AppState>,
     auth: AuthContext,
+    client: Client,
 ) -> Result<HttpResponse, ApiError> {
-    state.auth.logout_all(auth.principal()).await?;
+    state.auth.logout_all(auth.principal(), &client.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -132,6 +138,7 @@ pub async fn update_me(
 pub async fn change_password(
     state: web::Data<AppState>,
     auth: AuthContext,
+    client: Client,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     state
@@ -140,6 +147,7 @@ pub async fn change_password(
             auth.principal(),
             body.current_password.expose(),
             body.new_password.expose(),
+            &client.0,
         )
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -171,9 +179,13 @@ pub async fn list_sessions(
 pub async fn revoke_session(
     state: web::Data<AppState>,
     auth: AuthContext,
+    client: Client,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = SessionId::from_uuid(id.into_inner());
-    state.auth.revoke_session(auth.principal(), id).await?;
+    state
+        .auth
+        .revoke_session(auth.principal(), id, &client.0)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -22,11 +22,12 @@ use crate::state::AppState;
 pub async fn create(
     state: web::Data<AppState>,
     auth: Authorized<Admin>,
+    client: Client,
     body: web::Json<InviteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let issued = state
         .auth
-        .invite(&auth.principal, &body.email, body.role)
+        .invite(&auth.principal, &body.email, body.role, &client.0)
         .await?;
     Ok(HttpResponse::Created().json(IssuedInvitationView::from(&issued)))
 }
@@ -62,10 +63,14 @@ pub async fn list(
 pub async fn revoke(
     state: web::Data<AppState>,
     auth: Authorized<Admin>,
+    client: Client,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = InvitationId::from_uuid(id.into_inner());
-    state.auth.revoke_invitation(&auth.principal, id).await?;
+    state
+        .auth
+        .revoke_invitation(&auth.principal, id, &client.0)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -77,10 +82,14 @@ pub async fn revoke(
 pub async fn resend(
     state: web::Data<AppState>,
     auth: Authorized<Admin>,
+    client: Client,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = InvitationId::from_uuid(id.into_inner());
-    let issued = state.auth.resend_invitation(&auth.principal, id).await?;
+    let issued = state
+        .auth
+        .resend_invitation(&auth.principal, id, &client.0)
+        .await?;
     Ok(HttpResponse::Ok().json(IssuedInvitationView::from(&issued)))
 }
 

@@ -1,5 +1,6 @@
 //! Handlers, one module per area of API.md.
 
+pub mod audit;
 pub mod auth;
 pub mod containment;
 pub mod credentials;

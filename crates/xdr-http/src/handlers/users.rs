@@ -9,7 +9,7 @@ use crate::dto::admin::{UpdateUserRequest, UserList};
 use crate::dto::identity::UserView;
 use crate::dto::page::{ListQuery, encode_cursor};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Admin, Authorized, SocLead};
+use crate::extract::{Admin, Authorized, Client, SocLead};
 use crate::state::AppState;
 
 /// Members of the caller's organization, newest first (soc_lead).
@@ -41,6 +41,7 @@ pub async fn list(
 pub async fn update(
     state: web::Data<AppState>,
     auth: Authorized<Admin>,
+    client: Client,
     id: web::Path<Uuid>,
     body: web::Json<UpdateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -54,6 +55,9 @@ pub async fn update(
         return Err(ApiError::validation(errors));
     }
     let id = UserId::from_uuid(id.into_inner());
-    let user = state.auth.update_user(&auth.principal, id, change).await?;
+    let user = state
+        .auth
+        .update_user(&auth.principal, id, change, &client.0)
+        .await?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }

@@ -5,6 +5,7 @@
 //! `Row::as_select()`: a tuple of columns works on every backend, while `as_select()` is typed on
 //! the multi-backend and cannot be handed to SQLite or PostgreSQL inside a `RETURNING` clause.
 
+mod audit;
 mod containment;
 mod credential;
 mod credential_secret;
@@ -16,6 +17,7 @@ mod session;
 mod throttle;
 mod user;
 
+pub(crate) use audit::{AUDIT_COLUMNS, AnchorRow, AuditRow, ChainHeadRow};
 pub(crate) use containment::{ACTION_COLUMNS, ActionRow, POLICY_COLUMNS, PolicyRow};
 pub(crate) use credential::{
     CREDENTIAL_COLUMNS, CredentialChangeset, CredentialRow, NewCredentialRow,

@@ -1,9 +1,11 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::identity::{Acceptance, Invitation, NewInvitation, NewUser, TokenHash, User};
 use xdr_domain::ports::{InvitationRepository, RepoResult};
 use xdr_domain::{InvitationId, OrganizationId, PageRequest};
 
+use super::audit::append_in_tx;
 use crate::connection::AnyConnection;
 use crate::database::Database;
 use crate::error::DbResultExt;
@@ -49,7 +51,12 @@ fn pending_by_token(
 }
 
 impl InvitationRepository for SqlInvitationRepository {
-    fn create(&self, invitation: NewInvitation, now: DateTime<Utc>) -> RepoResult<Invitation> {
+    fn create(
+        &self,
+        invitation: NewInvitation,
+        now: DateTime<Utc>,
+        audit: NewAuditEntry,
+    ) -> RepoResult<Invitation> {
         let mut conn = self.db.conn()?;
         let row = NewInvitationRow::from(&invitation);
         write_transaction(&mut conn, |c| {
@@ -63,12 +70,14 @@ impl InvitationRepository for SqlInvitationRepository {
                 .set(invitations::revoked_at.eq(to_db(now)))
                 .execute(c)
                 .repo()?;
-            diesel::insert_into(invitations::table)
+            let created: Invitation = diesel::insert_into(invitations::table)
                 .values(&row)
                 .returning(INVITATION_COLUMNS)
                 .get_result::<InvitationRow>(c)
                 .repo()?
-                .try_into()
+                .try_into()?;
+            append_in_tx(c, &audit, now)?;
+            Ok(created)
         })
     }
 
@@ -109,20 +118,26 @@ impl InvitationRepository for SqlInvitationRepository {
         org: OrganizationId,
         id: InvitationId,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<bool> {
         let mut conn = self.db.conn()?;
-        let changed = diesel::update(invitations::table)
-            .filter(invitations::organization_id.eq(org.to_string()))
-            .filter(invitations::id.eq(id.to_string()))
-            .filter(invitations::accepted_at.is_null())
-            .filter(invitations::revoked_at.is_null())
-            .set((
-                invitations::revoked_at.eq(to_db(now)),
-                invitations::updated_at.eq(to_db(now)),
-            ))
-            .execute(&mut *conn)
-            .repo()?;
-        Ok(changed > 0)
+        write_transaction(&mut conn, |c| {
+            let changed = diesel::update(invitations::table)
+                .filter(invitations::organization_id.eq(org.to_string()))
+                .filter(invitations::id.eq(id.to_string()))
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::revoked_at.is_null())
+                .set((
+                    invitations::revoked_at.eq(to_db(now)),
+                    invitations::updated_at.eq(to_db(now)),
+                ))
+                .execute(c)
+                .repo()?;
+            if changed > 0 {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(changed > 0)
+        })
     }
 
     fn reissue(
@@ -132,24 +147,31 @@ impl InvitationRepository for SqlInvitationRepository {
         token_hash: &TokenHash,
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<Option<Invitation>> {
         let mut conn = self.db.conn()?;
-        diesel::update(invitations::table)
-            .filter(invitations::organization_id.eq(org.to_string()))
-            .filter(invitations::id.eq(id.to_string()))
-            .filter(invitations::accepted_at.is_null())
-            .filter(invitations::revoked_at.is_null())
-            .set((
-                invitations::token_hash.eq(token_hash.as_str()),
-                invitations::expires_at.eq(to_db(expires_at)),
-                invitations::updated_at.eq(to_db(now)),
-            ))
-            .returning(INVITATION_COLUMNS)
-            .get_result::<InvitationRow>(&mut *conn)
-            .optional()
-            .repo()?
-            .map(Invitation::try_from)
-            .transpose()
+        write_transaction(&mut conn, |c| {
+            let reissued = diesel::update(invitations::table)
+                .filter(invitations::organization_id.eq(org.to_string()))
+                .filter(invitations::id.eq(id.to_string()))
+                .filter(invitations::accepted_at.is_null())
+                .filter(invitations::revoked_at.is_null())
+                .set((
+                    invitations::token_hash.eq(token_hash.as_str()),
+                    invitations::expires_at.eq(to_db(expires_at)),
+                    invitations::updated_at.eq(to_db(now)),
+                ))
+                .returning(INVITATION_COLUMNS)
+                .get_result::<InvitationRow>(c)
+                .optional()
+                .repo()?
+                .map(Invitation::try_from)
+                .transpose()?;
+            if reissued.is_some() {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(reissued)
+        })
     }
 
     fn find_pending(
@@ -166,6 +188,7 @@ impl InvitationRepository for SqlInvitationRepository {
         token_hash: &TokenHash,
         acceptance: Acceptance,
         now: DateTime<Utc>,
+        audit: &(dyn Fn(&User) -> NewAuditEntry + Sync),
     ) -> RepoResult<Option<(Invitation, User)>> {
         let mut conn = self.db.conn()?;
         write_transaction(&mut conn, |c| {
@@ -195,12 +218,13 @@ impl InvitationRepository for SqlInvitationRepository {
                 password_hash: acceptance.password_hash,
                 created_at: now,
             };
-            let user = diesel::insert_into(users::table)
+            let user: User = diesel::insert_into(users::table)
                 .values(&NewUserRow::from(&new_user))
                 .returning(USER_COLUMNS)
                 .get_result::<UserRow>(c)
                 .repo()?
                 .try_into()?;
+            append_in_tx(c, &audit(&user), now)?;
             let accepted = Invitation {
                 accepted_at: Some(now),
                 updated_at: now,

@@ -1,5 +1,6 @@
 //! The port implementations. Every tenant query filters by the `OrganizationId` it is given.
 
+mod audit;
 mod containment;
 mod credentials;
 pub(crate) mod health;
@@ -12,6 +13,7 @@ mod throttle;
 mod user_access;
 mod users;
 
+pub use audit::SqlAuditLogRepository;
 pub use containment::SqlContainmentRepository;
 pub use credentials::SqlCredentialRepository;
 pub use invitations::SqlInvitationRepository;

@@ -1,11 +1,13 @@
 use chrono::{DateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::identity::{NewOrganization, NewUser, Organization, OrganizationName, Slug, User};
 use xdr_domain::ports::{OrganizationRepository, RepoResult};
 use xdr_domain::security::ContainmentPolicy;
 use xdr_domain::{Conflict, OrganizationId, RepoError};
 
+use super::audit::append_in_tx;
 use crate::connection::AnyConnection;
 use crate::database::Database;
 use crate::error::{DbResultExt, UQ_ORGANIZATIONS_SLUG};
@@ -72,6 +74,7 @@ fn create(
     conn: &mut AnyConnection,
     org: &NewOrganization,
     admin: &NewUser,
+    audit: &NewAuditEntry,
 ) -> RepoResult<(Organization, User)> {
     let same_email = users::table.filter(users::email.eq(admin.email.as_str()));
     let email_taken: bool = diesel::select(exists(same_email)).get_result(conn).repo()?;
@@ -104,6 +107,7 @@ fn create(
         .values(PolicyRow::from(&policy))
         .execute(conn)
         .repo()?;
+    append_in_tx(conn, audit, org.created_at)?;
     Ok((organization, user))
 }
 
@@ -112,16 +116,17 @@ impl OrganizationRepository for SqlOrganizationRepository {
         &self,
         organization: NewOrganization,
         admin: NewUser,
+        audit: NewAuditEntry,
     ) -> RepoResult<(Organization, User)> {
-        if admin.organization_id != organization.id {
+        if admin.organization_id != organization.id || audit.organization_id != organization.id {
             return Err(RepoError::Internal(
-                "the first admin must belong to the new organization".into(),
+                "the first admin and the audit entry must belong to the new organization".into(),
             ));
         }
         let mut conn = self.db.conn()?;
         let mut attempt = 1;
         loop {
-            let result = write_transaction(&mut conn, |c| create(c, &organization, &admin));
+            let result = write_transaction(&mut conn, |c| create(c, &organization, &admin, &audit));
             match result {
                 Err(e) if is_slug_conflict(&e) && attempt < REGISTRATION_ATTEMPTS => attempt += 1,
                 other => return other,

@@ -1,9 +1,11 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::identity::{NewSession, RefreshOutcome, RevocationReason, Session, TokenHash};
 use xdr_domain::ports::{RepoResult, SessionRepository};
 use xdr_domain::{OrganizationId, SessionId, UserId};
 
+use super::audit::append_in_tx;
 use super::refresh;
 use crate::database::Database;
 use crate::error::DbResultExt;
@@ -24,14 +26,20 @@ impl SqlSessionRepository {
 }
 
 impl SessionRepository for SqlSessionRepository {
-    fn create(&self, session: NewSession) -> RepoResult<Session> {
+    fn create(&self, session: NewSession, audit: Option<NewAuditEntry>) -> RepoResult<Session> {
         let mut conn = self.db.conn()?;
-        diesel::insert_into(sessions::table)
-            .values(NewSessionRow::from(&session))
-            .returning(SESSION_COLUMNS)
-            .get_result::<SessionRow>(&mut *conn)
-            .repo()?
-            .try_into()
+        write_transaction(&mut conn, |c| {
+            let created: Session = diesel::insert_into(sessions::table)
+                .values(NewSessionRow::from(&session))
+                .returning(SESSION_COLUMNS)
+                .get_result::<SessionRow>(c)
+                .repo()?
+                .try_into()?;
+            if let Some(audit) = &audit {
+                append_in_tx(c, audit, session.created_at)?;
+            }
+            Ok(created)
+        })
     }
 
     fn get(&self, org: OrganizationId, id: SessionId) -> RepoResult<Option<Session>> {
@@ -52,10 +60,15 @@ impl SessionRepository for SqlSessionRepository {
         presented: &TokenHash,
         replacement: &TokenHash,
         now: DateTime<Utc>,
+        on_reuse: &(dyn Fn(&Session) -> NewAuditEntry + Sync),
     ) -> RepoResult<RefreshOutcome> {
         let mut conn = self.db.conn()?;
         write_transaction(&mut conn, |c| {
-            refresh::rotate(c, presented, replacement, now)
+            let outcome = refresh::rotate(c, presented, replacement, now)?;
+            if let RefreshOutcome::ReuseDetected(session) = &outcome {
+                append_in_tx(c, &on_reuse(session), now)?;
+            }
+            Ok(outcome)
         })
     }
 
@@ -66,21 +79,27 @@ impl SessionRepository for SqlSessionRepository {
         id: SessionId,
         reason: RevocationReason,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<bool> {
         let mut conn = self.db.conn()?;
-        let ended = diesel::update(sessions::table)
-            .filter(sessions::organization_id.eq(org.to_string()))
-            .filter(sessions::user_id.eq(user.to_string()))
-            .filter(sessions::id.eq(id.to_string()))
-            .filter(sessions::revoked_at.is_null())
-            .filter(sessions::expires_at.gt(to_db(now)))
-            .set((
-                sessions::revoked_at.eq(to_db(now)),
-                sessions::revoked_reason.eq(reason.as_str()),
-            ))
-            .execute(&mut *conn)
-            .repo()?;
-        Ok(ended > 0)
+        write_transaction(&mut conn, |c| {
+            let ended = diesel::update(sessions::table)
+                .filter(sessions::organization_id.eq(org.to_string()))
+                .filter(sessions::user_id.eq(user.to_string()))
+                .filter(sessions::id.eq(id.to_string()))
+                .filter(sessions::revoked_at.is_null())
+                .filter(sessions::expires_at.gt(to_db(now)))
+                .set((
+                    sessions::revoked_at.eq(to_db(now)),
+                    sessions::revoked_reason.eq(reason.as_str()),
+                ))
+                .execute(c)
+                .repo()?;
+            if ended > 0 {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(ended > 0)
+        })
     }
 
     fn revoke_all_for_user(
@@ -90,23 +109,29 @@ impl SessionRepository for SqlSessionRepository {
         keep: Option<SessionId>,
         reason: RevocationReason,
         now: DateTime<Utc>,
+        audit: Option<NewAuditEntry>,
     ) -> RepoResult<u64> {
         // No session has an empty id, so `id <> ''` keeps nothing.
         let keep = keep.map(|k| k.to_string()).unwrap_or_default();
         let mut conn = self.db.conn()?;
-        let ended = diesel::update(sessions::table)
-            .filter(sessions::organization_id.eq(org.to_string()))
-            .filter(sessions::user_id.eq(user.to_string()))
-            .filter(sessions::id.ne(keep))
-            .filter(sessions::revoked_at.is_null())
-            .filter(sessions::expires_at.gt(to_db(now)))
-            .set((
-                sessions::revoked_at.eq(to_db(now)),
-                sessions::revoked_reason.eq(reason.as_str()),
-            ))
-            .execute(&mut *conn)
-            .repo()?;
-        Ok(u64::try_from(ended).unwrap_or(u64::MAX))
+        write_transaction(&mut conn, |c| {
+            let ended = diesel::update(sessions::table)
+                .filter(sessions::organization_id.eq(org.to_string()))
+                .filter(sessions::user_id.eq(user.to_string()))
+                .filter(sessions::id.ne(&keep))
+                .filter(sessions::revoked_at.is_null())
+                .filter(sessions::expires_at.gt(to_db(now)))
+                .set((
+                    sessions::revoked_at.eq(to_db(now)),
+                    sessions::revoked_reason.eq(reason.as_str()),
+                ))
+                .execute(c)
+                .repo()?;
+            if let Some(audit) = &audit {
+                append_in_tx(c, audit, now)?;
+            }
+            Ok(u64::try_from(ended).unwrap_or(u64::MAX))
+        })
     }
 
     fn list_active_for_user(

@@ -1,11 +1,13 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::identity::{
     AccessChange, AccessChangeOutcome, Email, FullName, NewUser, PasswordHash, User,
 };
 use xdr_domain::ports::{RepoResult, UserRepository};
 use xdr_domain::{OrganizationId, PageRequest, UserId};
 
+use super::audit::append_in_tx;
 use super::user_access;
 use crate::database::Database;
 use crate::error::DbResultExt;
@@ -92,18 +94,24 @@ impl UserRepository for SqlUserRepository {
         id: UserId,
         hash: &PasswordHash,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<bool> {
         let mut conn = self.db.conn()?;
-        let changed = diesel::update(users::table)
-            .filter(users::organization_id.eq(org.to_string()))
-            .filter(users::id.eq(id.to_string()))
-            .set((
-                users::password_hash.eq(hash.as_str()),
-                users::updated_at.eq(to_db(now)),
-            ))
-            .execute(&mut *conn)
-            .repo()?;
-        Ok(changed > 0)
+        write_transaction(&mut conn, |c| {
+            let changed = diesel::update(users::table)
+                .filter(users::organization_id.eq(org.to_string()))
+                .filter(users::id.eq(id.to_string()))
+                .set((
+                    users::password_hash.eq(hash.as_str()),
+                    users::updated_at.eq(to_db(now)),
+                ))
+                .execute(c)
+                .repo()?;
+            if changed > 0 {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(changed > 0)
+        })
     }
 
     fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()> {
@@ -142,8 +150,15 @@ impl UserRepository for SqlUserRepository {
         id: UserId,
         change: AccessChange,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<AccessChangeOutcome> {
         let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| user_access::apply(c, org, id, change, now))
+        write_transaction(&mut conn, |c| {
+            let outcome = user_access::apply(c, org, id, change, now)?;
+            if matches!(outcome, AccessChangeOutcome::Updated(_)) {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(outcome)
+        })
     }
 }

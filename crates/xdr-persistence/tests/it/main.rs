@@ -9,6 +9,8 @@
 #[macro_use]
 mod support;
 
+mod audit_chain;
+mod audit_reads;
 mod credential_secrets;
 mod credentials;
 mod health;

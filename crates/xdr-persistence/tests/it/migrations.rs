@@ -34,7 +34,7 @@ fn foreign_keys_are_enforced(db: &Database) {
     stranger.id = UserId::generate();
     let err = db
         .sessions()
-        .create(new_session(&stranger, now(), Duration::days(1)))
+        .create(new_session(&stranger, now(), Duration::days(1)), None)
         .unwrap_err();
     assert!(matches!(err, RepoError::Internal(_)), "{err:?}");
 
@@ -42,7 +42,7 @@ fn foreign_keys_are_enforced(db: &Database) {
     let mut cross_tenant = new_session(&admin, now(), Duration::days(1));
     cross_tenant.organization_id = other_org.id;
     cross_tenant.id = SessionId::generate();
-    assert!(db.sessions().create(cross_tenant).is_err());
+    assert!(db.sessions().create(cross_tenant, None).is_err());
 }
 
 both_backends!(up_down_up, foreign_keys_are_enforced);

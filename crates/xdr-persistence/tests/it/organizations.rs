@@ -6,13 +6,17 @@ use xdr_domain::ports::{OrganizationRepository, UserRepository};
 use xdr_domain::{Conflict, OrganizationId, RepoError};
 use xdr_persistence::Database;
 
-use crate::support::{now, registration, tenant, try_register};
+use crate::support::{now, register_audit, registration, tenant, try_register};
 
 fn create_with_admin(db: &Database) {
     let (new_org, new_admin) = registration("Acme Security", "Founder@Acme.example");
     let (org, admin) = db
         .organizations()
-        .create_with_admin(new_org.clone(), new_admin.clone())
+        .create_with_admin(
+            new_org.clone(),
+            new_admin.clone(),
+            register_audit(&new_org, &new_admin),
+        )
         .unwrap();
     assert_eq!(org.id, new_org.id);
     assert_eq!(org.name.as_str(), "Acme Security");
@@ -87,7 +91,8 @@ fn concurrent_duplicate_registrations(db: &Database) {
             thread::spawn(move || {
                 let (org, admin) = registration("Race Condition Ltd", "race@example.com");
                 barrier.wait();
-                db.organizations().create_with_admin(org, admin)
+                let audit = register_audit(&org, &admin);
+                db.organizations().create_with_admin(org, admin, audit)
             })
         })
         .collect();
@@ -119,7 +124,8 @@ fn concurrent_slug_collisions(db: &Database) {
                 let name = format!("Slug Race{}", ".".repeat(i + 1));
                 let (org, admin) = registration(&name, &format!("slug{i}@example.com"));
                 barrier.wait();
-                db.organizations().create_with_admin(org, admin)
+                let audit = register_audit(&org, &admin);
+                db.organizations().create_with_admin(org, admin, audit)
             })
         })
         .collect();

@@ -4,13 +4,13 @@ use xdr_domain::identity::RevocationReason;
 use xdr_domain::ports::SessionRepository;
 use xdr_persistence::Database;
 
-use crate::support::{new_session, now, session, tenant};
+use crate::support::{logout_audit, new_session, now, session, tenant};
 
 fn create_and_get_are_scoped(db: &Database) {
     let (org, admin) = tenant(db);
     let (other_org, _) = tenant(db);
     let new = new_session(&admin, now(), Duration::days(30));
-    let created = db.sessions().create(new.clone()).unwrap();
+    let created = db.sessions().create(new.clone(), None).unwrap();
     assert_eq!(created.id, new.id);
     assert_eq!(created.organization_id, org.id);
     assert_eq!(created.user_id, admin.id);
@@ -40,14 +40,21 @@ fn list_active_newest_first(db: &Database) {
     let mut ids = Vec::new();
     for minutes in [30, 10, 20] {
         let new = new_session(&admin, t - Duration::minutes(minutes), Duration::days(1));
-        ids.push(db.sessions().create(new).unwrap().id);
+        ids.push(db.sessions().create(new, None).unwrap().id);
     }
     let expired = new_session(&admin, t - Duration::days(2), Duration::days(1));
-    db.sessions().create(expired).unwrap();
+    db.sessions().create(expired, None).unwrap();
     let (revoked, _) = session(db, &admin);
     assert!(
         db.sessions()
-            .revoke(org.id, admin.id, revoked.id, RevocationReason::Logout, t)
+            .revoke(
+                org.id,
+                admin.id,
+                revoked.id,
+                RevocationReason::Logout,
+                t,
+                logout_audit(&admin)
+            )
             .unwrap()
     );
     session(db, &other_admin);
@@ -75,12 +82,26 @@ fn revoke_is_scoped(db: &Database) {
     let reason = RevocationReason::Logout;
     assert!(
         !db.sessions()
-            .revoke(other_org.id, admin.id, s.id, reason, t)
+            .revoke(
+                other_org.id,
+                admin.id,
+                s.id,
+                reason,
+                t,
+                logout_audit(&admin)
+            )
             .unwrap()
     );
     assert!(
         !db.sessions()
-            .revoke(org.id, other_admin.id, s.id, reason, t)
+            .revoke(
+                org.id,
+                other_admin.id,
+                s.id,
+                reason,
+                t,
+                logout_audit(&admin)
+            )
             .unwrap()
     );
     assert_eq!(
@@ -90,7 +111,7 @@ fn revoke_is_scoped(db: &Database) {
 
     assert!(
         db.sessions()
-            .revoke(org.id, admin.id, s.id, reason, t)
+            .revoke(org.id, admin.id, s.id, reason, t, logout_audit(&admin))
             .unwrap()
     );
     let revoked = db.sessions().get(org.id, s.id).unwrap().unwrap();
@@ -100,7 +121,7 @@ fn revoke_is_scoped(db: &Database) {
     let later = t + Duration::seconds(1);
     assert!(
         !db.sessions()
-            .revoke(org.id, admin.id, s.id, reason, later)
+            .revoke(org.id, admin.id, s.id, reason, later, logout_audit(&admin))
             .unwrap()
     );
     assert_eq!(
@@ -121,13 +142,13 @@ fn revoke_all_keeps_one(db: &Database) {
 
     assert_eq!(
         db.sessions()
-            .revoke_all_for_user(other_org.id, admin.id, None, reason, t)
+            .revoke_all_for_user(other_org.id, admin.id, None, reason, t, None)
             .unwrap(),
         0
     );
     let ended = db
         .sessions()
-        .revoke_all_for_user(org.id, admin.id, Some(keep.id), reason, t)
+        .revoke_all_for_user(org.id, admin.id, Some(keep.id), reason, t, None)
         .unwrap();
     assert_eq!(ended, 2);
     let active: Vec<_> = db
@@ -151,7 +172,7 @@ fn revoke_all_keeps_one(db: &Database) {
 
     assert_eq!(
         db.sessions()
-            .revoke_all_for_user(org.id, admin.id, None, reason, t)
+            .revoke_all_for_user(org.id, admin.id, None, reason, t, None)
             .unwrap(),
         1
     );

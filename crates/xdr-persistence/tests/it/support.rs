@@ -1,11 +1,14 @@
 //! Fixtures shared by the test modules.
 
 use chrono::{DateTime, Duration, Utc};
+use xdr_domain::audit::{AuditAction, AuditEntry, AuditFilter, NewAuditEntry};
 use xdr_domain::identity::{
     Email, FullName, NewOrganization, NewSession, NewUser, Organization, OrganizationName,
     PasswordHash, Role, Session, TokenHash, User,
 };
-use xdr_domain::ports::{OrganizationRepository, RepoResult, SessionRepository};
+use xdr_domain::ports::{
+    AuditLogRepository, OrganizationRepository, RepoResult, SessionRepository,
+};
 use xdr_domain::{OrganizationId, SessionId, UserId};
 use xdr_persistence::Database;
 use xdr_persistence::test_support::TestDatabase;
@@ -76,7 +79,8 @@ pub fn registration(name: &str, email: &str) -> (NewOrganization, NewUser) {
 
 pub fn try_register(db: &Database, name: &str, email: &str) -> RepoResult<(Organization, User)> {
     let (org, admin) = registration(name, email);
-    db.organizations().create_with_admin(org, admin)
+    let audit = register_audit(&org, &admin);
+    db.organizations().create_with_admin(org, admin, audit)
 }
 
 /// A registered organization with a unique name and admin email.
@@ -111,7 +115,51 @@ pub fn new_session(user: &User, created_at: DateTime<Utc>, ttl: Duration) -> New
 pub fn session(db: &Database, user: &User) -> (Session, TokenHash) {
     let new = new_session(user, now(), Duration::days(30));
     let hash = new.refresh_token_hash.clone();
-    (db.sessions().create(new).unwrap(), hash)
+    (db.sessions().create(new, None).unwrap(), hash)
+}
+
+/// The `auth.register` entry of a registration.
+pub fn register_audit(org: &NewOrganization, admin: &NewUser) -> NewAuditEntry {
+    NewAuditEntry::new(org.id, AuditAction::AuthRegister, "organization")
+        .actor(admin.id, Some(admin.email.as_str()))
+        .resource(org.id)
+}
+
+pub fn logout_audit(user: &User) -> NewAuditEntry {
+    NewAuditEntry::new(user.organization_id, AuditAction::AuthLogout, "session")
+        .actor(user.id, None)
+}
+
+pub fn password_audit(user: &User) -> NewAuditEntry {
+    NewAuditEntry::new(
+        user.organization_id,
+        AuditAction::AuthPasswordChanged,
+        "user",
+    )
+    .actor(user.id, None)
+}
+
+pub fn on_reuse(session: &Session) -> NewAuditEntry {
+    NewAuditEntry::new(
+        session.organization_id,
+        AuditAction::AuthRefreshReuseDetected,
+        "session",
+    )
+    .actor(session.user_id, None)
+    .resource(session.id)
+    .failed("refresh_token_reused")
+}
+
+/// A test entry of `org`.
+pub fn audit_entry(org: &Organization, action: AuditAction) -> NewAuditEntry {
+    NewAuditEntry::new(org.id, action, "test").details(serde_json::json!({"n": 1}))
+}
+
+pub fn audit_entries(db: &Database, org: OrganizationId) -> Vec<AuditEntry> {
+    db.audit()
+        .list(org, &AuditFilter::default(), None, 10_000)
+        .unwrap()
+        .items
 }
 
 /// The migrations shipped for SQLite (both backends have the same list), oldest first.

@@ -4,7 +4,7 @@ use xdr_domain::identity::{Email, FullName, PasswordHash};
 use xdr_domain::ports::UserRepository;
 use xdr_persistence::Database;
 
-use crate::support::{now, tenant};
+use crate::support::{now, password_audit, tenant};
 
 fn get_is_scoped_by_organization(db: &Database) {
     let (org_a, admin_a) = tenant(db);
@@ -61,7 +61,7 @@ fn update_password_is_scoped(db: &Database) {
 
     assert!(
         !db.users()
-            .update_password(org_b.id, admin_a.id, &hash, now())
+            .update_password(org_b.id, admin_a.id, &hash, now(), password_audit(&admin_a))
             .unwrap()
     );
     let unchanged = db.users().get(org_a.id, admin_a.id).unwrap().unwrap();
@@ -69,14 +69,20 @@ fn update_password_is_scoped(db: &Database) {
 
     assert!(
         db.users()
-            .update_password(org_a.id, admin_a.id, &hash, now())
+            .update_password(org_a.id, admin_a.id, &hash, now(), password_audit(&admin_a))
             .unwrap()
     );
     let changed = db.users().get(org_a.id, admin_a.id).unwrap().unwrap();
     assert_eq!(changed.password_hash, hash);
     assert!(
         !db.users()
-            .update_password(org_a.id, UserId::generate(), &hash, now())
+            .update_password(
+                org_a.id,
+                UserId::generate(),
+                &hash,
+                now(),
+                password_audit(&admin_a)
+            )
             .unwrap()
     );
 }

@@ -14,6 +14,8 @@ use super::settings::Settings;
 pub const ENV_PREFIX: &str = "MINI_XDR__";
 const SEPARATOR: &str = "__";
 const LIST_SEPARATOR: char = ',';
+/// Optional numeric keys: unset by default, so their type cannot be read from the defaults.
+const OPTIONAL_NUMBER_KEYS: [(&str, &str); 1] = [("audit", "retention_days")];
 
 /// The variables of `vars` that start with [`ENV_PREFIX`], as a table shaped like the TOML file.
 pub(crate) fn env_layer(
@@ -53,6 +55,13 @@ pub(crate) fn env_layer(
                 return Err(error(&format!(
                     "unknown configuration key `{section}.{key}`"
                 )));
+            };
+            let number = Schema::from(0);
+            let optional_number = OPTIONAL_NUMBER_KEYS.contains(&(section.as_str(), key.as_str()));
+            let kind = if optional_number && !raw.is_empty() {
+                &number
+            } else {
+                kind
             };
             typed_value(kind, kid.is_some(), raw).map_err(|m| error(&m))?
         };
@@ -144,6 +153,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(table, expected);
+    }
+
+    #[test]
+    fn optional_numbers_are_numbers() {
+        let table = layer(&[("MINI_XDR__AUDIT__RETENTION_DAYS", "90")]).unwrap();
+        let expected: toml::Table = toml::from_str("[audit]\nretention_days = 90").unwrap();
+        assert_eq!(table, expected);
+        assert!(
+            layer(&[("MINI_XDR__AUDIT__RETENTION_DAYS", "")])
+                .unwrap()
+                .is_empty()
+        );
+        assert!(layer(&[("MINI_XDR__AUDIT__RETENTION_DAYS", "ninety")]).is_err());
     }
 
     #[test]

@@ -45,6 +45,7 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     pub log: LogSettings,
     pub vault: VaultSettings,
+    pub audit: AuditSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -243,6 +244,14 @@ pub enum LogFormat {
     Pretty,
     /// One JSON object per event.
     Json,
+}
+
+/// `[audit]`: retention of the audit log, applied by `mini-xdr audit prune`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    /// Days entries are kept; unset keeps them forever (and `audit prune` refuses to run).
+    pub retention_days: Option<u32>,
 }
 
 fn or_cpu_count(configured: usize) -> usize {

@@ -73,6 +73,10 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
         at_least_one("rate_limit.burst", settings.rate_limit.burst)?;
     }
 
+    if let Some(days) = settings.audit.retention_days {
+        at_least_one("audit.retention_days", days)?;
+    }
+
     not_empty("log.level", &settings.log.level)?;
     parse_filter(&settings.log.level)
         .map_err(|e| ConfigError::invalid("log.level", e.to_string()))?;
