@@ -73,6 +73,16 @@ async fn invite_accept_and_login_with_the_invited_role(backend: Backend) {
     );
     let listed = send(&app, get("/api/v1/invitations", Some(&admin.access))).await;
     assert_eq!(listed.body["items"][0]["status"], "accepted");
+    // Both steps are in the audit log, once each.
+    for action in ["user.invited", "user.joined"] {
+        let path = format!("/api/v1/audit-logs?action={action}");
+        let entries = send(&app, get(&path, Some(&admin.access))).await;
+        assert_eq!(
+            entries.body["items"].as_array().unwrap().len(),
+            1,
+            "{action}"
+        );
+    }
 }
 
 async fn revoked_and_resent_old_tokens_are_not_found(backend: Backend) {
