@@ -56,6 +56,8 @@ id_type!(SessionId);
 id_type!(InvitationId);
 id_type!(EventId);
 id_type!(IncidentId);
+id_type!(LogSourceId);
+id_type!(MlModelId);
 
 #[cfg(test)]
 mod tests {

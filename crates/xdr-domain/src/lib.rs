@@ -7,6 +7,7 @@ pub mod clock;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod inventory;
 pub mod pagination;
 pub mod ports;
 pub mod security;
@@ -14,6 +15,8 @@ pub mod validation;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
-pub use ids::{EventId, IncidentId, InvitationId, OrganizationId, SessionId, UserId};
+pub use ids::{
+    EventId, IncidentId, InvitationId, LogSourceId, MlModelId, OrganizationId, SessionId, UserId,
+};
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;
