@@ -3,16 +3,16 @@
 use std::sync::Arc;
 
 use xdr_domain::ports::{
-    HealthCheck, InvitationRepository, LoginThrottleRepository, OrganizationRepository, RepoResult,
-    SecurityRepository, SessionRepository, UserRepository,
+    HealthCheck, InventoryRepository, InvitationRepository, LoginThrottleRepository,
+    OrganizationRepository, RepoResult, SecurityRepository, SessionRepository, UserRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
 use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
-    SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
-    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlInventoryRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
+    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };
 use crate::{migrations, repos};
 
@@ -41,6 +41,7 @@ pub struct Repositories {
     pub login_throttle: Arc<dyn LoginThrottleRepository>,
     pub invitations: Arc<dyn InvitationRepository>,
     pub security: Arc<dyn SecurityRepository>,
+    pub inventory: Arc<dyn InventoryRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -100,6 +101,10 @@ impl Database {
         SqlSecurityRepository::new(self.clone())
     }
 
+    pub fn inventory(&self) -> SqlInventoryRepository {
+        SqlInventoryRepository::new(self.clone())
+    }
+
     /// All repositories as trait objects.
     pub fn repositories(&self) -> Repositories {
         Repositories {
@@ -109,6 +114,7 @@ impl Database {
             login_throttle: Arc::new(self.login_throttle()),
             invitations: Arc::new(self.invitations()),
             security: Arc::new(self.security()),
+            inventory: Arc::new(self.inventory()),
             health: Arc::new(self.clone()),
         }
     }

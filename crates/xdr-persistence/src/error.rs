@@ -34,10 +34,14 @@ pub(crate) const UQ_USERS_EMAIL: &str = "uq_users_email";
 pub(crate) const UQ_ORGANIZATIONS_NAME_KEY: &str = "uq_organizations_name_key";
 pub(crate) const UQ_ORGANIZATIONS_SLUG: &str = "uq_organizations_slug";
 pub(crate) const UQ_INVITATIONS_OPEN_EMAIL: &str = "uq_invitations_open_email";
+pub(crate) const UQ_LOG_SOURCES_NAME: &str = "uq_log_sources_name";
+pub(crate) const UQ_ML_MODELS_NAME_VERSION: &str = "uq_ml_models_name_version";
 
 /// Unique constraints the code reacts to: (PostgreSQL constraint name, SQLite `table.column`).
-const KNOWN_UNIQUES: [(&str, &str); 4] = [
+const KNOWN_UNIQUES: [(&str, &str); 6] = [
     (UQ_INVITATIONS_OPEN_EMAIL, "invitations.email"),
+    (UQ_LOG_SOURCES_NAME, "log_sources.name"),
+    (UQ_ML_MODELS_NAME_VERSION, "ml_models.version"),
     (UQ_USERS_EMAIL, "users.email"),
     (UQ_ORGANIZATIONS_NAME_KEY, "organizations.name_key"),
     (UQ_ORGANIZATIONS_SLUG, "organizations.slug"),
@@ -67,6 +71,8 @@ fn conflict(info: &dyn DatabaseErrorInformation) -> Conflict {
         UQ_USERS_EMAIL => Conflict::EmailTaken,
         UQ_ORGANIZATIONS_NAME_KEY => Conflict::OrganizationExists,
         UQ_INVITATIONS_OPEN_EMAIL => Conflict::InvitationPending,
+        UQ_LOG_SOURCES_NAME => Conflict::LogSourceExists,
+        UQ_ML_MODELS_NAME_VERSION => Conflict::MlModelExists,
         _ => Conflict::Other(constraint),
     }
 }
@@ -172,6 +178,19 @@ mod tests {
         assert!(
             matches!(slug, RepoError::Conflict(Conflict::Other(ref s)) if s == UQ_ORGANIZATIONS_SLUG)
         );
+        let source = unique(
+            "UNIQUE constraint failed: log_sources.organization_id, log_sources.name",
+            None,
+        );
+        assert!(matches!(
+            source,
+            RepoError::Conflict(Conflict::LogSourceExists)
+        ));
+        let model = unique("duplicate key", Some("uq_ml_models_name_version"));
+        assert!(matches!(
+            model,
+            RepoError::Conflict(Conflict::MlModelExists)
+        ));
         let other = unique("UNIQUE constraint failed: sessions.id", None);
         assert!(matches!(other, RepoError::Conflict(Conflict::Other(_))));
     }

@@ -36,6 +36,6 @@ pub use connection::AnyConnection;
 pub use database::{Database, Repositories};
 pub use error::PersistenceError;
 pub use repos::{
-    SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
-    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlInventoryRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
+    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };

@@ -7,6 +7,7 @@
 
 mod event;
 mod incident;
+mod inventory;
 mod invitation;
 mod organization;
 mod session;
@@ -15,6 +16,7 @@ mod user;
 
 pub(crate) use event::{EVENT_COLUMNS, EventRow, FACT_COLUMNS, facts};
 pub(crate) use incident::{INCIDENT_COLUMNS, IncidentRow};
+pub(crate) use inventory::{LOG_SOURCE_COLUMNS, LogSourceRow, ML_MODEL_COLUMNS, MlModelRow};
 pub(crate) use invitation::{INVITATION_COLUMNS, InvitationRow, NewInvitationRow};
 pub(crate) use organization::{NewOrganizationRow, ORGANIZATION_COLUMNS, OrganizationRow};
 pub(crate) use session::{NewSessionRow, RetiredTokenRow, SESSION_COLUMNS, SessionRow};

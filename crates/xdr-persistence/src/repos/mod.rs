@@ -1,6 +1,7 @@
 //! The port implementations. Every tenant query filters by the `OrganizationId` it is given.
 
 pub(crate) mod health;
+mod inventory;
 mod invitations;
 mod organizations;
 mod refresh;
@@ -10,6 +11,7 @@ mod throttle;
 mod user_access;
 mod users;
 
+pub use inventory::SqlInventoryRepository;
 pub use invitations::SqlInvitationRepository;
 pub use organizations::SqlOrganizationRepository;
 pub use security::SqlSecurityRepository;
