@@ -3,6 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{auth, health, invitations, organization, security, users};
 
 #[derive(Debug, OpenApi)]
@@ -18,6 +19,9 @@ use crate::handlers::{auth, health, invitations, organization, security, users};
         security::ingest, security::list_events, security::list_incidents, security::get_incident,
         security::update_incident, security::list_rules, security::get_rule, security::update_rule,
         security::dashboard,
+        log_sources::list, log_sources::create, log_sources::get, log_sources::update,
+        log_sources::delete,
+        ml_models::list, ml_models::create, ml_models::get, ml_models::update, ml_models::delete,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -25,6 +29,7 @@ use crate::handlers::{auth, health, invitations, organization, security, users};
         (name = "organization", description = "The caller's organization"),
         (name = "health", description = "Liveness and readiness"),
         (name = "xdr", description = "Events, incidents, detection rules and the dashboard"),
+        (name = "inventory", description = "Log sources and ML model registry records"),
     )
 )]
 pub struct ApiDoc;

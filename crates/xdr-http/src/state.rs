@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use xdr_auth::{AuthService, SecurityService};
+use xdr_auth::{AuthService, InventoryService, SecurityService};
 use xdr_domain::ports::HealthCheck;
 
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
@@ -34,6 +34,7 @@ impl Default for HttpConfig {
 pub struct AppState {
     pub auth: Arc<AuthService>,
     pub security: Arc<SecurityService>,
+    pub inventory: Arc<InventoryService>,
     pub health: Arc<dyn HealthCheck>,
     pub config: HttpConfig,
     /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
@@ -44,6 +45,7 @@ impl AppState {
     pub fn new(
         auth: Arc<AuthService>,
         security: Arc<SecurityService>,
+        inventory: Arc<InventoryService>,
         health: Arc<dyn HealthCheck>,
         config: HttpConfig,
     ) -> Self {
@@ -51,6 +53,7 @@ impl AppState {
         Self {
             auth,
             security,
+            inventory,
             health,
             config,
             rate_limiter,

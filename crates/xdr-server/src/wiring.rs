@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use xdr_auth::{
-    AuthConfig, AuthService, IdentityStore, JwtKeyRing, PasswordHashError, PasswordHasher,
-    SecurityService,
+    AuthConfig, AuthService, IdentityStore, InventoryService, JwtKeyRing, PasswordHashError,
+    PasswordHasher, SecurityService,
 };
 use xdr_domain::Clock;
 use xdr_http::{AppState, HttpConfig};
@@ -28,10 +28,12 @@ pub fn build_state(
     };
     let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?;
     let security = SecurityService::new(repos.security, Arc::clone(&clock));
+    let inventory = InventoryService::new(repos.inventory, Arc::clone(&clock));
     let service = AuthService::new(store, clock, hasher, jwt, auth);
     Ok(AppState::new(
         Arc::new(service),
         Arc::new(security),
+        Arc::new(inventory),
         repos.health,
         http,
     ))

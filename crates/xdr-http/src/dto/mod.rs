@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod identity;
+pub mod inventory;
 pub mod page;
 pub mod secret;
 pub mod security;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod inventory;
 pub mod invitations;
 pub mod organization;
 pub mod security;
