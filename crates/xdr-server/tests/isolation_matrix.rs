@@ -67,6 +67,12 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         }
         ("patch", "/api/v1/incidents/{id}") => json!({"status": "dismissed", "note": "A was here"}),
         ("patch", "/api/v1/detection-rules/{rule}") => json!({"threshold": 99}),
+        ("post", "/api/v1/log-sources") => json!({"name": "A source", "source_type": "syslog"}),
+        ("patch", "/api/v1/log-sources/{id}") => json!({"enabled": false, "name": "A was here"}),
+        ("post", "/api/v1/ml-models") => {
+            json!({"name": "A model", "kind": "lstm", "version": "1", "metrics": {"auc": 0.5}})
+        }
+        ("patch", "/api/v1/ml-models/{id}") => json!({"status": "retired", "metrics": {}}),
         _ => return None,
     };
     Some(body)
@@ -92,6 +98,8 @@ where
         "/api/v1/events",
         "/api/v1/detection-rules",
         "/api/v1/dashboard/summary",
+        "/api/v1/log-sources",
+        "/api/v1/ml-models",
     ] {
         let reply = send(app, get(path, Some(&b.access))).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
@@ -134,6 +142,29 @@ async fn isolation_matrix(backend: Backend) {
         .await
         .body["items"][0]["id"]
         .clone();
+    let b_source = send(
+        &app,
+        post(
+            "/api/v1/log-sources",
+            Some(&b.access),
+            json!({"name": "B honeypot", "source_type": "cowrie", "hostname": "hp.globex.example"}),
+        ),
+    )
+    .await
+    .body["id"]
+        .clone();
+    let b_model = send(
+        &app,
+        post(
+            "/api/v1/ml-models",
+            Some(&b.access),
+            json!({"name": "B model", "kind": "isolation_forest", "version": "1.0",
+                   "metrics": {"precision": 0.9}}),
+        ),
+    )
+    .await
+    .body["id"]
+        .clone();
     let b_session = send(&app, get("/api/v1/auth/sessions", Some(&b.access)))
         .await
         .body["items"][0]["id"]
@@ -147,6 +178,8 @@ async fn isolation_matrix(backend: Backend) {
         ),
         ("/api/v1/incidents/{id}", b_incident),
         ("/api/v1/auth/sessions/{id}", b_session),
+        ("/api/v1/log-sources/{id}", b_source),
+        ("/api/v1/ml-models/{id}", b_model),
     ];
     let every_b_id: Vec<String> = b_ids
         .iter()
