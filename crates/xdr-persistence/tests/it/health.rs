@@ -46,7 +46,7 @@ fn sqlite_creates_the_parent_directory() {
     let dir = std::env::temp_dir().join(format!("mini-xdr-dir-{}", uuid::Uuid::new_v4().simple()));
     let url = format!("sqlite:{}", dir.join("nested/deeper/x.db").display());
     let db = Database::connect(&DatabaseConfig::new(url)).unwrap();
-    assert_eq!(db.run_pending_migrations().unwrap().len(), 1);
+    assert!(!db.run_pending_migrations().unwrap().is_empty());
     db.ping().unwrap();
     drop(db);
     assert!(dir.join("nested/deeper/x.db").exists());
