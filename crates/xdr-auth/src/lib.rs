@@ -7,6 +7,7 @@ mod audit_trail;
 mod blocking;
 pub mod config;
 pub mod error;
+pub mod inventory;
 pub mod jwt;
 pub mod password;
 pub mod principal;
@@ -22,6 +23,7 @@ pub use error::{
     AcceptInvitationError, AccountError, AdminError, AuthenticateError, InternalError, LoginError,
     RefreshError, RegisterError,
 };
+pub use inventory::{InventoryError, InventoryService};
 pub use jwt::{AccessClaims, AccessSubject, JwtKeyError, JwtKeyRing, TokenError};
 pub use password::{PasswordHashError, PasswordHasher};
 pub use principal::{ClientInfo, Principal};

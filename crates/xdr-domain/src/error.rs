@@ -9,6 +9,10 @@ pub enum Conflict {
     OrganizationExists,
     /// The organization already has an open invitation for that email.
     InvitationPending,
+    /// The organization already has a log source with that name.
+    LogSourceExists,
+    /// The organization already has a model record with that name and version.
+    MlModelExists,
     /// Another unique constraint; the name is for logs only.
     Other(String),
 }

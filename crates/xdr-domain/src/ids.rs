@@ -66,6 +66,8 @@ id_type!(
     /// One audit log entry.
     AuditEntryId
 );
+id_type!(LogSourceId);
+id_type!(MlModelId);
 
 #[cfg(test)]
 mod tests {

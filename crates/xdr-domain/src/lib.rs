@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod error;
 pub mod identity;
 pub mod ids;
+pub mod inventory;
 pub mod pagination;
 pub mod ports;
 pub mod secrets;
@@ -18,8 +19,8 @@ pub mod validation;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
 pub use ids::{
-    ActionLogId, AuditEntryId, CredentialId, EventId, IncidentId, InvitationId, OrganizationId,
-    PolicyId, SessionId, UserId,
+    ActionLogId, AuditEntryId, CredentialId, EventId, IncidentId, InvitationId, LogSourceId,
+    MlModelId, OrganizationId, PolicyId, SessionId, UserId,
 };
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

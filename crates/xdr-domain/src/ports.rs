@@ -21,8 +21,10 @@ use crate::identity::{
     OrganizationName, PasswordHash, RefreshOutcome, RevocationReason, Session, TokenHash, User,
 };
 use crate::ids::{
-    CredentialId, IncidentId, InvitationId, OrganizationId, PolicyId, SessionId, UserId,
+    CredentialId, IncidentId, InvitationId, LogSourceId, MlModelId, OrganizationId, PolicyId,
+    SessionId, UserId,
 };
+use crate::inventory::{LogSource, LogSourceChange, MlModel, MlModelChange};
 use crate::pagination::PageRequest;
 use crate::secrets::{Binding, SealError, SealedSecret, SecretBytes};
 use crate::security::event::Event;
@@ -474,4 +476,38 @@ pub trait CredentialRepository: Send + Sync {
 
     /// How many stored secrets each key version sealed (versions with none are absent).
     fn key_versions_in_use(&self) -> RepoResult<BTreeMap<u32, u64>>;
+}
+
+/// Log sources and ML model records of an organization. Lists are newest first, at most
+/// `page.fetch_limit()`. Creating or renaming onto a taken name is `Conflict::LogSourceExists`
+/// / `Conflict::MlModelExists`; `None` / `false` when `org` has no such record.
+pub trait InventoryRepository: Send + Sync {
+    fn create_log_source(&self, org: OrganizationId, source: &LogSource) -> RepoResult<LogSource>;
+    fn list_log_sources(
+        &self,
+        org: OrganizationId,
+        page: &PageRequest,
+    ) -> RepoResult<Vec<LogSource>>;
+    fn get_log_source(&self, org: OrganizationId, id: LogSourceId)
+    -> RepoResult<Option<LogSource>>;
+    fn update_log_source(
+        &self,
+        org: OrganizationId,
+        id: LogSourceId,
+        change: &LogSourceChange,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<LogSource>>;
+    fn delete_log_source(&self, org: OrganizationId, id: LogSourceId) -> RepoResult<bool>;
+
+    fn create_ml_model(&self, org: OrganizationId, model: &MlModel) -> RepoResult<MlModel>;
+    fn list_ml_models(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<MlModel>>;
+    fn get_ml_model(&self, org: OrganizationId, id: MlModelId) -> RepoResult<Option<MlModel>>;
+    fn update_ml_model(
+        &self,
+        org: OrganizationId,
+        id: MlModelId,
+        change: &MlModelChange,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<MlModel>>;
+    fn delete_ml_model(&self, org: OrganizationId, id: MlModelId) -> RepoResult<bool>;
 }

@@ -13,6 +13,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::ApiError;
+use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{
     audit, auth, containment, credentials, health, invitations, organization, security, users,
 };
@@ -119,6 +120,16 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
         "/containment-policies/{id}",
         web::delete().to(containment::delete_policy),
     )
+    .route("/log-sources", web::get().to(log_sources::list))
+    .route("/log-sources", web::post().to(log_sources::create))
+    .route("/log-sources/{id}", web::get().to(log_sources::get))
+    .route("/log-sources/{id}", web::patch().to(log_sources::update))
+    .route("/log-sources/{id}", web::delete().to(log_sources::delete))
+    .route("/ml-models", web::get().to(ml_models::list))
+    .route("/ml-models", web::post().to(ml_models::create))
+    .route("/ml-models/{id}", web::get().to(ml_models::get))
+    .route("/ml-models/{id}", web::patch().to(ml_models::update))
+    .route("/ml-models/{id}", web::delete().to(ml_models::delete))
     .route("/organization", web::get().to(organization::get))
     .route("/organization", web::patch().to(organization::update))
     .service(

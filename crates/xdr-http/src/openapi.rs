@@ -3,6 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{
     audit, auth, containment, credentials, health, invitations, organization, security, users,
 };
@@ -25,6 +26,9 @@ use crate::handlers::{
         credentials::list, credentials::create, credentials::get, credentials::update,
         credentials::delete,
         audit::list, audit::export, audit::verify,
+        log_sources::list, log_sources::create, log_sources::get, log_sources::update,
+        log_sources::delete,
+        ml_models::list, ml_models::create, ml_models::get, ml_models::update, ml_models::delete,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -34,6 +38,7 @@ use crate::handlers::{
         (name = "audit", description = "The organization's tamper-evident audit log (admin)"),
         (name = "health", description = "Liveness and readiness"),
         (name = "xdr", description = "Events, incidents, detection rules and the dashboard"),
+        (name = "inventory", description = "Log sources and ML model registry records"),
     )
 )]
 pub struct ApiDoc;

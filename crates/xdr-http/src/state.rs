@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use xdr_auth::{AuthService, CredentialService, SecurityService};
+use xdr_auth::{AuthService, CredentialService, InventoryService, SecurityService};
 use xdr_domain::ports::{AuditLogRepository, HealthCheck};
 
 use crate::metrics::Metrics;
@@ -36,6 +36,7 @@ pub struct AppState {
     pub auth: Arc<AuthService>,
     pub security: Arc<SecurityService>,
     pub credentials: Arc<CredentialService>,
+    pub inventory: Arc<InventoryService>,
     pub health: Arc<dyn HealthCheck>,
     /// Read side of the audit log (the use cases write it through their repositories).
     pub audit: Arc<dyn AuditLogRepository>,
@@ -52,6 +53,7 @@ impl AppState {
         security: Arc<SecurityService>,
         credentials: Arc<CredentialService>,
         audit: Arc<dyn AuditLogRepository>,
+        inventory: Arc<InventoryService>,
         health: Arc<dyn HealthCheck>,
         config: HttpConfig,
     ) -> Self {
@@ -60,6 +62,7 @@ impl AppState {
             auth,
             security,
             credentials,
+            inventory,
             health,
             audit,
             config,

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use xdr_domain::ports::{
     AuditLogRepository, ContainmentRepository, CredentialRepository, HealthCheck,
-    InvitationRepository, LoginThrottleRepository, OrganizationRepository, RepoResult,
-    SecurityRepository, SessionRepository, UserRepository,
+    InventoryRepository, InvitationRepository, LoginThrottleRepository, OrganizationRepository,
+    RepoResult, SecurityRepository, SessionRepository, UserRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
@@ -13,8 +13,8 @@ use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
     SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
-    SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
-    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlInventoryRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
+    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };
 use crate::{migrations, repos};
 
@@ -46,6 +46,7 @@ pub struct Repositories {
     pub containment: Arc<dyn ContainmentRepository>,
     pub credentials: Arc<dyn CredentialRepository>,
     pub audit: Arc<dyn AuditLogRepository>,
+    pub inventory: Arc<dyn InventoryRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -113,6 +114,10 @@ impl Database {
         SqlAuditLogRepository::new(self.clone())
     }
 
+    pub fn inventory(&self) -> SqlInventoryRepository {
+        SqlInventoryRepository::new(self.clone())
+    }
+
     /// All repositories as trait objects.
     pub fn repositories(&self) -> Repositories {
         Repositories {
@@ -125,6 +130,7 @@ impl Database {
             containment: Arc::new(SqlContainmentRepository::new(self.clone())),
             credentials: Arc::new(self.credentials()),
             audit: Arc::new(self.audit()),
+            inventory: Arc::new(self.inventory()),
             health: Arc::new(self.clone()),
         }
     }

@@ -35,11 +35,15 @@ pub(crate) const UQ_ORGANIZATIONS_NAME_KEY: &str = "uq_organizations_name_key";
 pub(crate) const UQ_ORGANIZATIONS_SLUG: &str = "uq_organizations_slug";
 pub(crate) const UQ_INVITATIONS_OPEN_EMAIL: &str = "uq_invitations_open_email";
 pub(crate) const UQ_CONTAINMENT_POLICIES_NAME: &str = "uq_containment_policies_name";
+pub(crate) const UQ_LOG_SOURCES_NAME: &str = "uq_log_sources_name";
+pub(crate) const UQ_ML_MODELS_NAME_VERSION: &str = "uq_ml_models_name_version";
 
 /// Unique constraints the code reacts to: (PostgreSQL constraint name, SQLite `table.column`).
-const KNOWN_UNIQUES: [(&str, &str); 5] = [
+const KNOWN_UNIQUES: [(&str, &str); 7] = [
     (UQ_CONTAINMENT_POLICIES_NAME, "containment_policies.name"),
     (UQ_INVITATIONS_OPEN_EMAIL, "invitations.email"),
+    (UQ_LOG_SOURCES_NAME, "log_sources.name"),
+    (UQ_ML_MODELS_NAME_VERSION, "ml_models.version"),
     (UQ_USERS_EMAIL, "users.email"),
     (UQ_ORGANIZATIONS_NAME_KEY, "organizations.name_key"),
     (UQ_ORGANIZATIONS_SLUG, "organizations.slug"),
@@ -69,6 +73,8 @@ fn conflict(info: &dyn DatabaseErrorInformation) -> Conflict {
         UQ_USERS_EMAIL => Conflict::EmailTaken,
         UQ_ORGANIZATIONS_NAME_KEY => Conflict::OrganizationExists,
         UQ_INVITATIONS_OPEN_EMAIL => Conflict::InvitationPending,
+        UQ_LOG_SOURCES_NAME => Conflict::LogSourceExists,
+        UQ_ML_MODELS_NAME_VERSION => Conflict::MlModelExists,
         _ => Conflict::Other(constraint),
     }
 }
@@ -174,6 +180,19 @@ mod tests {
         assert!(
             matches!(slug, RepoError::Conflict(Conflict::Other(ref s)) if s == UQ_ORGANIZATIONS_SLUG)
         );
+        let source = unique(
+            "UNIQUE constraint failed: log_sources.organization_id, log_sources.name",
+            None,
+        );
+        assert!(matches!(
+            source,
+            RepoError::Conflict(Conflict::LogSourceExists)
+        ));
+        let model = unique("duplicate key", Some("uq_ml_models_name_version"));
+        assert!(matches!(
+            model,
+            RepoError::Conflict(Conflict::MlModelExists)
+        ));
         let other = unique("UNIQUE constraint failed: sessions.id", None);
         assert!(matches!(other, RepoError::Conflict(Conflict::Other(_))));
     }

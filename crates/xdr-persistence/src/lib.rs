@@ -37,6 +37,6 @@ pub use database::{Database, Repositories};
 pub use error::PersistenceError;
 pub use repos::{
     SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
-    SqlInvitationRepository, SqlLoginThrottleRepository, SqlOrganizationRepository,
-    SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlInventoryRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
+    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };

@@ -228,7 +228,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    log_sources (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        source_type -> Text,
+        hostname -> Nullable<Text>,
+        description -> Nullable<Text>,
+        enabled -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ml_models (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        kind -> Text,
+        version -> Text,
+        status -> Text,
+        metrics -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(events -> organizations (organization_id));
+diesel::joinable!(log_sources -> organizations (organization_id));
+diesel::joinable!(ml_models -> organizations (organization_id));
 diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(users -> organizations (organization_id));
@@ -254,4 +284,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_logs,
     audit_chain_heads,
     audit_anchors,
+    log_sources,
+    ml_models,
 );

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use xdr_auth::{
-    AuthConfig, AuthService, CredentialService, IdentityStore, JwtKeyRing, KeyRingSealer,
-    PasswordHashError, PasswordHasher, RecordExecutor, SecurityService,
+    AuthConfig, AuthService, CredentialService, IdentityStore, InventoryService, JwtKeyRing,
+    KeyRingSealer, PasswordHashError, PasswordHasher, RecordExecutor, SecurityService,
 };
 use xdr_crypto::KeyRing;
 use xdr_domain::Clock;
@@ -37,12 +37,14 @@ pub fn build_state(
         Arc::new(RecordExecutor),
         Arc::clone(&clock),
     );
+    let inventory = InventoryService::new(repos.inventory, Arc::clone(&clock));
     let service = AuthService::new(store, clock, hasher, jwt, auth);
     Ok(AppState::new(
         Arc::new(service),
         Arc::new(security),
         Arc::new(credentials),
         repos.audit,
+        Arc::new(inventory),
         repos.health,
         http,
     ))

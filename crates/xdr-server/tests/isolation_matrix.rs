@@ -79,6 +79,12 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("patch", "/api/v1/containment-policies/{id}") => json!({"enabled": false}),
         ("post", "/api/v1/credentials") => common::credentials::credential_body("A's key"),
         ("patch", "/api/v1/credentials/{id}") => json!({"name": "renamed by A"}),
+        ("post", "/api/v1/log-sources") => json!({"name": "A source", "source_type": "syslog"}),
+        ("patch", "/api/v1/log-sources/{id}") => json!({"enabled": false, "name": "A was here"}),
+        ("post", "/api/v1/ml-models") => {
+            json!({"name": "A model", "kind": "lstm", "version": "1", "metrics": {"auc": 0.5}})
+        }
+        ("patch", "/api/v1/ml-models/{id}") => json!({"status": "retired", "metrics": {}}),
         _ => return None,
     };
     Some(body)
@@ -104,6 +110,12 @@ where
         "/api/v1/events",
         "/api/v1/detection-rules",
         "/api/v1/dashboard/summary",
+        "/api/v1/containment-policies",
+        "/api/v1/actions",
+        "/api/v1/credentials",
+        "/api/v1/audit-logs",
+        "/api/v1/log-sources",
+        "/api/v1/ml-models",
     ] {
         let reply = send(app, get(path, Some(&b.access))).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
@@ -146,6 +158,29 @@ async fn isolation_matrix(backend: Backend) {
         .await
         .body["items"][0]["id"]
         .clone();
+    let b_source = send(
+        &app,
+        post(
+            "/api/v1/log-sources",
+            Some(&b.access),
+            json!({"name": "B honeypot", "source_type": "cowrie", "hostname": "hp.globex.example"}),
+        ),
+    )
+    .await
+    .body["id"]
+        .clone();
+    let b_model = send(
+        &app,
+        post(
+            "/api/v1/ml-models",
+            Some(&b.access),
+            json!({"name": "B model", "kind": "isolation_forest", "version": "1.0",
+                   "metrics": {"precision": 0.9}}),
+        ),
+    )
+    .await
+    .body["id"]
+        .clone();
     let b_policy = send(&app, get("/api/v1/containment-policies", Some(&b.access)))
         .await
         .body["items"][0]["id"]
@@ -176,6 +211,8 @@ async fn isolation_matrix(backend: Backend) {
         ("/api/v1/incidents/{id}", b_incident),
         ("/api/v1/containment-policies/{id}", b_policy),
         ("/api/v1/credentials/{id}", b_credential),
+        ("/api/v1/log-sources/{id}", b_source),
+        ("/api/v1/ml-models/{id}", b_model),
         ("/api/v1/auth/sessions/{id}", b_session),
     ];
     let every_b_id: Vec<String> = b_ids

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod containment;
 pub mod credentials;
 pub mod identity;
+pub mod inventory;
 pub mod page;
 pub mod secret;
 pub mod security;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod containment;
 pub mod credentials;
 pub mod health;
+pub mod inventory;
 pub mod invitations;
 pub mod organization;
 pub mod security;

@@ -11,6 +11,7 @@ mod credential;
 mod credential_secret;
 mod event;
 mod incident;
+mod inventory;
 mod invitation;
 mod organization;
 mod session;
@@ -28,6 +29,7 @@ pub(crate) use credential_secret::{
 };
 pub(crate) use event::{EVENT_COLUMNS, EventRow, FACT_COLUMNS, facts};
 pub(crate) use incident::{INCIDENT_COLUMNS, IncidentRow};
+pub(crate) use inventory::{LOG_SOURCE_COLUMNS, LogSourceRow, ML_MODEL_COLUMNS, MlModelRow};
 pub(crate) use invitation::{INVITATION_COLUMNS, InvitationRow, NewInvitationRow};
 pub(crate) use organization::{NewOrganizationRow, ORGANIZATION_COLUMNS, OrganizationRow};
 pub(crate) use session::{NewSessionRow, RetiredTokenRow, SESSION_COLUMNS, SessionRow};

@@ -1,0 +1,13 @@
+//! Inventory of an organization: the log sources it collects from and the records of its ML
+//! model registry. Plain tenant-owned records with validated fields.
+
+pub mod log_source;
+pub mod ml_model;
+mod text;
+
+pub use log_source::{
+    LogSource, LogSourceChange, LogSourceChangeInput, LogSourceInput, LogSourceType,
+};
+pub use ml_model::{
+    MAX_METRICS_BYTES, MlModel, MlModelChange, MlModelChangeInput, MlModelInput, ModelStatus,
+};

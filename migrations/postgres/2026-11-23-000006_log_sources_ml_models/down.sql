@@ -1,0 +1,2 @@
+DROP TABLE ml_models;
+DROP TABLE log_sources;
