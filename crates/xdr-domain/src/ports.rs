@@ -415,7 +415,8 @@ pub trait Sealer: Send + Sync {
 pub trait CredentialRepository: Send + Sync {
     /// Stores a credential and its sealed secrets in one transaction. With `is_default`, the
     /// owner's previous default stops being one in the same transaction.
-    fn create(&self, credential: NewCredential) -> RepoResult<Credential>;
+    /// `audit` (`credential.created`) is written in the same transaction.
+    fn create(&self, credential: NewCredential, audit: NewAuditEntry) -> RepoResult<Credential>;
 
     /// The owner's credentials, newest first: at most `limit`, older than `before` when given.
     fn list(
@@ -442,18 +443,29 @@ pub trait CredentialRepository: Send + Sync {
         id: CredentialId,
         changes: &CredentialChanges,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<Option<Credential>>;
 
     /// Deletes the credential and its secrets; false when there is no such credential.
-    fn delete(&self, org: OrganizationId, owner: UserId, id: CredentialId) -> RepoResult<bool>;
+    /// `audit` (`credential.deleted`) is written in the same transaction when it was deleted.
+    fn delete(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+        now: DateTime<Utc>,
+        audit: NewAuditEntry,
+    ) -> RepoResult<bool>;
 
     /// Records that the product used the credential; false when there is no such credential.
+    /// `audit` (`credential.used`) is written in the same transaction when it was touched.
     fn touch_last_used(
         &self,
         org: OrganizationId,
         owner: UserId,
         id: CredentialId,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<bool>;
 
     /// Operator maintenance across all organizations: up to `limit` stored secrets not sealed

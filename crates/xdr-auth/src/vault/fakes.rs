@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::credentials::{
     Credential, CredentialChanges, NewCredential, SealedLocation, SealedRecord,
 };
@@ -103,7 +104,7 @@ fn owned(c: &Credential, org: OrganizationId, owner: UserId) -> bool {
 }
 
 impl CredentialRepository for InMemoryCredentials {
-    fn create(&self, new: NewCredential) -> RepoResult<Credential> {
+    fn create(&self, new: NewCredential, _audit: NewAuditEntry) -> RepoResult<Credential> {
         self.with(|rows| {
             if new.is_default {
                 for c in rows
@@ -173,6 +174,7 @@ impl CredentialRepository for InMemoryCredentials {
         id: CredentialId,
         changes: &CredentialChanges,
         now: DateTime<Utc>,
+        _audit: NewAuditEntry,
     ) -> RepoResult<Option<Credential>> {
         self.with(|rows| {
             if !rows.iter().any(|c| owned(c, org, owner) && c.id == id) {
@@ -206,7 +208,14 @@ impl CredentialRepository for InMemoryCredentials {
         })
     }
 
-    fn delete(&self, org: OrganizationId, owner: UserId, id: CredentialId) -> RepoResult<bool> {
+    fn delete(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+        _now: DateTime<Utc>,
+        _audit: NewAuditEntry,
+    ) -> RepoResult<bool> {
         self.with(|rows| {
             let before = rows.len();
             rows.retain(|c| !(owned(c, org, owner) && c.id == id));
@@ -220,6 +229,7 @@ impl CredentialRepository for InMemoryCredentials {
         owner: UserId,
         id: CredentialId,
         now: DateTime<Utc>,
+        _audit: NewAuditEntry,
     ) -> RepoResult<bool> {
         self.with(|rows| {
             let found = rows.iter_mut().find(|c| owned(c, org, owner) && c.id == id);

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use xdr_domain::audit::{AuditAction, NewAuditEntry};
+
 use xdr_domain::CredentialId;
 use xdr_domain::credentials::{
     AwsAccessKeyId, AwsSecretAccessKey, AwsSessionToken, CredentialChanges, NewCredential,
@@ -19,13 +21,27 @@ use super::service::{
     checked, open_all,
 };
 use crate::blocking;
-use crate::principal::Principal;
+use crate::principal::{ClientInfo, Principal};
+
+/// An entry about credential `id` of the caller. Names and flags only: never a secret.
+fn credential_entry(
+    principal: &Principal,
+    action: AuditAction,
+    id: CredentialId,
+    client: &ClientInfo,
+) -> NewAuditEntry {
+    NewAuditEntry::new(principal.organization_id, action, "credential")
+        .actor(principal.user_id, None)
+        .resource(id)
+        .client(client.ip.as_deref(), client.user_agent.as_deref())
+}
 
 impl CredentialService {
     pub async fn create(
         &self,
         principal: &Principal,
         input: CreateCredentialInput,
+        client: &ClientInfo,
     ) -> Result<CheckedCredential, CredentialError> {
         let valid = validate_create(input).map_err(CredentialError::Validation)?;
         let id = CredentialId::generate();
@@ -58,8 +74,12 @@ impl CredentialService {
             secrets,
             created_at: self.clock.now(),
         };
+        let audit = credential_entry(principal, AuditAction::CredentialCreated, id, client)
+            .details(
+                serde_json::json!({"name": new.name.as_str(), "provider": new.provider.as_str()}),
+            );
         let repo = Arc::clone(&self.repo);
-        let credential = blocking::run(move || repo.create(new)).await?;
+        let credential = blocking::run(move || repo.create(new, audit)).await?;
         tracing::info!(credential_id = %credential.id, user_id = %principal.user_id, "credential stored");
         Ok(CheckedCredential {
             credential,
@@ -117,6 +137,7 @@ impl CredentialService {
         principal: &Principal,
         id: CredentialId,
         input: UpdateCredentialInput,
+        client: &ClientInfo,
     ) -> Result<CheckedCredential, CredentialError> {
         let valid = validate_update(input).map_err(CredentialError::Validation)?;
         let place = (principal.organization_id, principal.user_id, id);
@@ -140,9 +161,16 @@ impl CredentialService {
             principal.user_id,
             self.clock.now(),
         );
+        let audit = credential_entry(principal, AuditAction::CredentialUpdated, id, client)
+            .details(serde_json::json!({
+                "name": changes.name.is_some(),
+                "region": changes.region.is_some(),
+                "is_default": changes.is_default,
+                "secret_access_key_replaced": changes.secret_access_key.is_some(),
+            }));
         let updated = blocking::run(move || {
             Ok(repo
-                .update(org, owner, id, &changes, now)?
+                .update(org, owner, id, &changes, now, audit)?
                 .map(|c| checked(sealer.as_ref(), c)))
         })
         .await?;
@@ -153,10 +181,16 @@ impl CredentialService {
         &self,
         principal: &Principal,
         id: CredentialId,
+        client: &ClientInfo,
     ) -> Result<(), CredentialError> {
         let repo = Arc::clone(&self.repo);
-        let (org, owner) = (principal.organization_id, principal.user_id);
-        if blocking::run(move || repo.delete(org, owner, id)).await? {
+        let (org, owner, now) = (
+            principal.organization_id,
+            principal.user_id,
+            self.clock.now(),
+        );
+        let audit = credential_entry(principal, AuditAction::CredentialDeleted, id, client);
+        if blocking::run(move || repo.delete(org, owner, id, now, audit)).await? {
             tracing::info!(credential_id = %id, user_id = %owner, "credential deleted");
             Ok(())
         } else {
@@ -202,7 +236,13 @@ impl CredentialService {
             return Err(CredentialError::Undecryptable);
         };
         let repo = Arc::clone(&self.repo);
-        blocking::run(move || repo.touch_last_used(org, owner, id, now)).await?;
+        let audit = credential_entry(
+            principal,
+            AuditAction::CredentialUsed,
+            id,
+            &ClientInfo::default(),
+        );
+        blocking::run(move || repo.touch_last_used(org, owner, id, now, audit)).await?;
         Ok(RevealedCredential {
             id,
             access_key_id,

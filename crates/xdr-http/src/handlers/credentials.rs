@@ -10,7 +10,7 @@ use crate::dto::credentials::{
     UpdateCredentialRequest,
 };
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Authorized, Viewer};
+use crate::extract::{Authorized, Client, Viewer};
 use crate::state::AppState;
 
 /// The caller's credentials, newest first.
@@ -36,10 +36,14 @@ pub async fn list(
 pub async fn create(
     state: web::Data<AppState>,
     auth: Authorized<Viewer>,
+    client: Client,
     body: web::Json<CreateCredentialRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner().into();
-    let created = state.credentials.create(&auth.principal, input).await?;
+    let created = state
+        .credentials
+        .create(&auth.principal, input, &client.0)
+        .await?;
     Ok(HttpResponse::Created().json(CredentialView::from(&created)))
 }
 
@@ -67,12 +71,16 @@ pub async fn get(
 pub async fn update(
     state: web::Data<AppState>,
     auth: Authorized<Viewer>,
+    client: Client,
     id: web::Path<Uuid>,
     body: web::Json<UpdateCredentialRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = CredentialId::from_uuid(id.into_inner());
     let input = body.into_inner().into();
-    let updated = state.credentials.update(&auth.principal, id, input).await?;
+    let updated = state
+        .credentials
+        .update(&auth.principal, id, input, &client.0)
+        .await?;
     Ok(HttpResponse::Ok().json(CredentialView::from(&updated)))
 }
 
@@ -83,9 +91,13 @@ pub async fn update(
 pub async fn delete(
     state: web::Data<AppState>,
     auth: Authorized<Viewer>,
+    client: Client,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = CredentialId::from_uuid(id.into_inner());
-    state.credentials.delete(&auth.principal, id).await?;
+    state
+        .credentials
+        .delete(&auth.principal, id, &client.0)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,7 +8,7 @@ use xdr_domain::ports::CredentialRepository;
 use xdr_persistence::Database;
 
 use crate::credentials::{create, new_credential, sealed, secrets};
-use crate::support::{now, tenant};
+use crate::support::{au, now, tenant};
 
 fn delete_removes_the_secrets(db: &Database) {
     let (_, owner) = tenant(db);
@@ -20,12 +20,24 @@ fn delete_removes_the_secrets(db: &Database) {
         BTreeMap::from([(1, 4)])
     );
     assert!(
-        repo.delete(owner.organization_id, owner.id, gone.id)
-            .unwrap()
+        repo.delete(
+            owner.organization_id,
+            owner.id,
+            gone.id,
+            now(),
+            au(owner.organization_id)
+        )
+        .unwrap()
     );
     assert!(
         !repo
-            .delete(owner.organization_id, owner.id, gone.id)
+            .delete(
+                owner.organization_id,
+                owner.id,
+                gone.id,
+                now(),
+                au(owner.organization_id)
+            )
             .unwrap()
     );
     assert_eq!(
@@ -57,6 +69,7 @@ fn update_changes_only_what_is_given(db: &Database) {
             credential.id,
             &changes,
             later,
+            au(owner.organization_id),
         )
         .unwrap()
         .unwrap();
@@ -78,8 +91,14 @@ fn update_changes_only_what_is_given(db: &Database) {
     );
 
     assert!(
-        repo.touch_last_used(owner.organization_id, owner.id, credential.id, later)
-            .unwrap()
+        repo.touch_last_used(
+            owner.organization_id,
+            owner.id,
+            credential.id,
+            later,
+            au(owner.organization_id)
+        )
+        .unwrap()
     );
     let touched = repo
         .get(owner.organization_id, owner.id, credential.id)
@@ -94,16 +113,24 @@ fn stale_secrets_walk_and_compare_and_swap(db: &Database) {
     let (_, b) = tenant(db);
     let mut old = new_credential(&a, "old", false);
     old.secrets = secrets(1, true);
-    let old = db.credentials().create(old).unwrap();
+    let old = db
+        .credentials()
+        .create(old.clone(), au(old.organization_id))
+        .unwrap();
     let mut current = new_credential(&b, "current", false);
     current.secrets = secrets(2, false);
-    db.credentials().create(current).unwrap();
+    db.credentials()
+        .create(current.clone(), au(current.organization_id))
+        .unwrap();
     let mut mixed = new_credential(&b, "mixed", false);
     mixed.secrets = secrets(1, false);
     mixed
         .secrets
         .insert(SecretField::AccessKeyId, sealed(2, "akid"));
-    let mixed = db.credentials().create(mixed).unwrap();
+    let mixed = db
+        .credentials()
+        .create(mixed.clone(), au(mixed.organization_id))
+        .unwrap();
     let repo = db.credentials();
     assert_eq!(
         repo.key_versions_in_use().unwrap(),

@@ -10,7 +10,7 @@ use xdr_domain::secrets::SealedSecret;
 use xdr_domain::{Conflict, CredentialId, RepoError, UserId};
 use xdr_persistence::Database;
 
-use crate::support::{now, tenant};
+use crate::support::{au, now, tenant};
 
 /// A stand-in for a sealed value: storage never looks inside.
 pub fn sealed(version: u32, tag: &str) -> SealedSecret {
@@ -48,7 +48,10 @@ pub fn new_credential(owner: &User, name: &str, is_default: bool) -> NewCredenti
 
 pub fn create(db: &Database, owner: &User, name: &str, is_default: bool) -> Credential {
     db.credentials()
-        .create(new_credential(owner, name, is_default))
+        .create(
+            new_credential(owner, name, is_default),
+            au(owner.organization_id),
+        )
         .unwrap()
 }
 
@@ -82,7 +85,10 @@ fn round_trip(db: &Database) {
     let (_, admin) = tenant(db);
     let mut new = new_credential(&admin, "prod", true);
     new.secrets = secrets(7, true);
-    let created = db.credentials().create(new.clone()).unwrap();
+    let created = db
+        .credentials()
+        .create(new.clone(), au(new.organization_id))
+        .unwrap();
     assert_eq!(created.id, new.id);
     assert_eq!(created.secrets, new.secrets);
     assert_eq!(
@@ -147,16 +153,20 @@ fn scoped_by_organization_and_owner(db: &Database) {
         assert_eq!(repo.get(org, user, credential.id).unwrap(), None);
         assert!(repo.list(org, user, None, 10).unwrap().is_empty());
         assert_eq!(
-            repo.update(org, user, credential.id, &make_default, now())
+            repo.update(org, user, credential.id, &make_default, now(), au(org))
                 .unwrap(),
             None
         );
         assert!(
             !repo
-                .touch_last_used(org, user, credential.id, now())
+                .touch_last_used(org, user, credential.id, now(), au(org))
                 .unwrap()
         );
-        assert!(!repo.delete(org, user, credential.id).unwrap());
+        assert!(
+            !repo
+                .delete(org, user, credential.id, now(), au(org))
+                .unwrap()
+        );
     }
     let unchanged = repo
         .get(owner.organization_id, owner.id, credential.id)
@@ -180,7 +190,14 @@ fn one_default_per_owner(db: &Database) {
     };
     let repo = db.credentials();
     let updated = repo
-        .update(owner.organization_id, owner.id, a.id, &make_default, now())
+        .update(
+            owner.organization_id,
+            owner.id,
+            a.id,
+            &make_default,
+            now(),
+            au(owner.organization_id),
+        )
         .unwrap()
         .unwrap();
     assert!(updated.is_default);
@@ -189,15 +206,31 @@ fn one_default_per_owner(db: &Database) {
         is_default: Some(false),
         ..CredentialChanges::default()
     };
-    repo.update(owner.organization_id, owner.id, a.id, &unset, now())
-        .unwrap();
+    repo.update(
+        owner.organization_id,
+        owner.id,
+        a.id,
+        &unset,
+        now(),
+        au(owner.organization_id),
+    )
+    .unwrap();
     assert!(defaults(db, &owner).is_empty());
     assert_eq!(
         defaults(db, &colleague),
         vec![theirs.id],
         "another user's default stays"
     );
-    assert!(repo.delete(owner.organization_id, owner.id, c.id).unwrap());
+    assert!(
+        repo.delete(
+            owner.organization_id,
+            owner.id,
+            c.id,
+            now(),
+            au(owner.organization_id)
+        )
+        .unwrap()
+    );
 }
 
 fn concurrent_defaults_leave_exactly_one(db: &Database) {
@@ -214,7 +247,14 @@ fn concurrent_defaults_leave_exactly_one(db: &Database) {
                     is_default: Some(true),
                     ..CredentialChanges::default()
                 };
-                repo.update(owner.organization_id, owner.id, id, &changes, now())
+                repo.update(
+                    owner.organization_id,
+                    owner.id,
+                    id,
+                    &changes,
+                    now(),
+                    au(owner.organization_id),
+                )
             })
         })
         .collect();

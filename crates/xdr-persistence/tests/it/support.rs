@@ -172,3 +172,12 @@ pub fn migration_names() -> Vec<String> {
     names.sort();
     names
 }
+
+/// An audit entry of `org` for the repository calls that record one.
+pub fn au(org: xdr_domain::OrganizationId) -> xdr_domain::audit::NewAuditEntry {
+    xdr_domain::audit::NewAuditEntry::new(
+        org,
+        xdr_domain::audit::AuditAction::CredentialUpdated,
+        "credential",
+    )
+}

@@ -8,19 +8,19 @@ async fn moved_tampered_or_unknown_ciphertexts_are_undecryptable_not_errors() {
     let alice = principal();
     let bob = principal_in(alice.organization_id);
     let a = vault
-        .create(&alice, input("a", false))
+        .create(&alice, input("a", false), &ClientInfo::default())
         .await
         .unwrap()
         .credential
         .id;
     let b = vault
-        .create(&bob, input("b", false))
+        .create(&bob, input("b", false), &ClientInfo::default())
         .await
         .unwrap()
         .credential
         .id;
     let c = vault
-        .create(&alice, input("c", false))
+        .create(&alice, input("c", false), &ClientInfo::default())
         .await
         .unwrap()
         .credential
@@ -82,10 +82,17 @@ async fn moved_tampered_or_unknown_ciphertexts_are_undecryptable_not_errors() {
         ..UpdateCredentialInput::default()
     };
     assert_eq!(
-        vault.update(&alice, a, fix).await.unwrap().status,
+        vault
+            .update(&alice, a, fix, &ClientInfo::default())
+            .await
+            .unwrap()
+            .status,
         CredentialStatus::Ok
     );
-    vault.delete(&alice, c).await.unwrap();
+    vault
+        .delete(&alice, c, &ClientInfo::default())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -93,13 +100,13 @@ async fn one_default_per_owner_and_partial_updates() {
     let (repo, vault) = setup();
     let me = principal();
     let first = vault
-        .create(&me, input("first", true))
+        .create(&me, input("first", true), &ClientInfo::default())
         .await
         .unwrap()
         .credential
         .id;
     let second = vault
-        .create(&me, input("second", true))
+        .create(&me, input("second", true), &ClientInfo::default())
         .await
         .unwrap()
         .credential
@@ -120,7 +127,11 @@ async fn one_default_per_owner_and_partial_updates() {
         ..UpdateCredentialInput::default()
     };
     let before = stored(&repo, first, SecretField::AccessKeyId);
-    let updated = vault.update(&me, first, update).await.unwrap().credential;
+    let updated = vault
+        .update(&me, first, update, &ClientInfo::default())
+        .await
+        .unwrap()
+        .credential;
     assert_eq!(updated.name.as_str(), "renamed");
     assert_eq!(defaults(&repo), [first]);
     assert_eq!(
@@ -143,11 +154,18 @@ async fn one_default_per_owner_and_partial_updates() {
         ..UpdateCredentialInput::default()
     };
     assert!(matches!(
-        vault.update(&me, first, invalid).await,
+        vault
+            .update(&me, first, invalid, &ClientInfo::default())
+            .await,
         Err(CredentialError::Validation(_))
     ));
     let unchanged = vault
-        .update(&me, first, UpdateCredentialInput::default())
+        .update(
+            &me,
+            first,
+            UpdateCredentialInput::default(),
+            &ClientInfo::default(),
+        )
         .await
         .unwrap();
     assert_eq!(unchanged.credential.updated_at, updated.updated_at);

@@ -15,7 +15,7 @@ use xdr_domain::{CredentialId, OrganizationId, SessionId, SystemClock, UserId};
 
 use super::fakes::{FakeSealer, InMemoryCredentials};
 use super::*;
-use crate::principal::Principal;
+use crate::principal::{ClientInfo, Principal};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const OTHER_SECRET: &str = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY";

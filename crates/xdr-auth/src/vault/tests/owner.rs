@@ -6,7 +6,10 @@ use super::*;
 async fn create_read_reveal_round_trip() {
     let (repo, vault) = setup();
     let me = principal();
-    let created = vault.create(&me, temporary_input()).await.unwrap();
+    let created = vault
+        .create(&me, temporary_input(), &ClientInfo::default())
+        .await
+        .unwrap();
     assert_eq!(created.status, CredentialStatus::Ok);
     let c = &created.credential;
     assert_eq!(c.access_key_preview, "ASIA…WXYZ");
@@ -50,7 +53,7 @@ async fn only_the_owner_reaches_a_credential() {
     let mut outsider = principal();
     outsider.user_id = owner.user_id;
     let id = vault
-        .create(&owner, input("mine", true))
+        .create(&owner, input("mine", true), &ClientInfo::default())
         .await
         .unwrap()
         .credential
@@ -69,11 +72,13 @@ async fn only_the_owner_reaches_a_credential() {
             ..UpdateCredentialInput::default()
         };
         assert!(matches!(
-            vault.update(&other, id, update).await,
+            vault
+                .update(&other, id, update, &ClientInfo::default())
+                .await,
             Err(CredentialError::NotFound)
         ));
         assert!(matches!(
-            vault.delete(&other, id).await,
+            vault.delete(&other, id, &ClientInfo::default()).await,
             Err(CredentialError::NotFound)
         ));
         let page = vault
@@ -83,7 +88,10 @@ async fn only_the_owner_reaches_a_credential() {
         assert!(page.items.is_empty());
     }
     assert!(vault.get(&owner, id).await.unwrap().credential.is_default);
-    vault.delete(&owner, id).await.unwrap();
+    vault
+        .delete(&owner, id, &ClientInfo::default())
+        .await
+        .unwrap();
     assert!(matches!(
         vault.get(&owner, id).await,
         Err(CredentialError::NotFound)
@@ -96,7 +104,7 @@ async fn pages_follow_the_cursor() {
     let me = principal();
     for i in 0..3 {
         vault
-            .create(&me, input(&format!("c{i}"), false))
+            .create(&me, input(&format!("c{i}"), false), &ClientInfo::default())
             .await
             .unwrap();
     }

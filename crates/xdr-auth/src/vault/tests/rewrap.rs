@@ -7,19 +7,19 @@ async fn rewrap_reseals_under_the_active_key_and_reports_counts() {
     let (repo, old) = setup();
     let me = principal();
     let a = old
-        .create(&me, temporary_input())
+        .create(&me, temporary_input(), &ClientInfo::default())
         .await
         .unwrap()
         .credential
         .id;
     let b = old
-        .create(&principal(), input("b", false))
+        .create(&principal(), input("b", false), &ClientInfo::default())
         .await
         .unwrap()
         .credential
         .id;
     let broken = old
-        .create(&me, input("broken", false))
+        .create(&me, input("broken", false), &ClientInfo::default())
         .await
         .unwrap()
         .credential
@@ -69,7 +69,7 @@ async fn rewrap_never_overwrites_a_concurrent_change() {
     let (repo, old) = setup();
     let me = principal();
     let id = old
-        .create(&me, input("racing", false))
+        .create(&me, input("racing", false), &ClientInfo::default())
         .await
         .unwrap()
         .credential

@@ -7,6 +7,7 @@ mod secrets;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::credentials::{
     Credential, CredentialChanges, NewCredential, SealedLocation, SealedRecord,
 };
@@ -14,6 +15,7 @@ use xdr_domain::ports::{CredentialRepository, RepoResult};
 use xdr_domain::secrets::SealedSecret;
 use xdr_domain::{CredentialId, OrganizationId, UserId};
 
+use super::audit::append_in_tx;
 use crate::database::Database;
 use crate::tx::write_transaction;
 
@@ -29,9 +31,13 @@ impl SqlCredentialRepository {
 }
 
 impl CredentialRepository for SqlCredentialRepository {
-    fn create(&self, credential: NewCredential) -> RepoResult<Credential> {
+    fn create(&self, credential: NewCredential, audit: NewAuditEntry) -> RepoResult<Credential> {
         let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| owned::create(c, &credential))
+        write_transaction(&mut conn, |c| {
+            let created = owned::create(c, &credential)?;
+            append_in_tx(c, &audit, credential.created_at)?;
+            Ok(created)
+        })
     }
 
     fn list(
@@ -62,16 +68,34 @@ impl CredentialRepository for SqlCredentialRepository {
         id: CredentialId,
         changes: &CredentialChanges,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<Option<Credential>> {
         let mut conn = self.db.conn()?;
         write_transaction(&mut conn, |c| {
-            owned::update(c, org, owner, id, changes, now)
+            let updated = owned::update(c, org, owner, id, changes, now)?;
+            if updated.is_some() {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(updated)
         })
     }
 
-    fn delete(&self, org: OrganizationId, owner: UserId, id: CredentialId) -> RepoResult<bool> {
+    fn delete(
+        &self,
+        org: OrganizationId,
+        owner: UserId,
+        id: CredentialId,
+        now: DateTime<Utc>,
+        audit: NewAuditEntry,
+    ) -> RepoResult<bool> {
         let mut conn = self.db.conn()?;
-        owned::delete(&mut conn, org, owner, id)
+        write_transaction(&mut conn, |c| {
+            let deleted = owned::delete(c, org, owner, id)?;
+            if deleted {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(deleted)
+        })
     }
 
     fn touch_last_used(
@@ -80,9 +104,16 @@ impl CredentialRepository for SqlCredentialRepository {
         owner: UserId,
         id: CredentialId,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<bool> {
         let mut conn = self.db.conn()?;
-        owned::touch_last_used(&mut conn, org, owner, id, now)
+        write_transaction(&mut conn, |c| {
+            let touched = owned::touch_last_used(c, org, owner, id, now)?;
+            if touched {
+                append_in_tx(c, &audit, now)?;
+            }
+            Ok(touched)
+        })
     }
 
     fn list_stale_sealed(
