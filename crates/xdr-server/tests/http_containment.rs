@@ -5,14 +5,7 @@ mod common;
 
 use actix_web::http::StatusCode;
 use common::*;
-use serde_json::{Value, json};
-
-fn failed_logins(ip: &str, n: usize) -> Value {
-    let events: Vec<Value> = (0..n)
-        .map(|_| json!({"event_type": "cowrie.login.failed", "src_ip": ip, "dst_port": 22}))
-        .collect();
-    json!({ "events": events })
-}
+use serde_json::json;
 
 async fn default_policy_blocks_high_risk_sources_once(backend: Backend) {
     let t = TestApp::new(backend);

@@ -313,3 +313,14 @@ where
 pub fn access_of(reply: &Reply) -> String {
     reply.body["access_token"].as_str().unwrap().to_owned()
 }
+
+/// A batch of `n` failed SSH logins from `ip` (what ssh_brute_force counts).
+pub fn failed_logins(ip: &str, n: usize) -> Value {
+    let events: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({"event_type": "cowrie.login.failed", "src_ip": ip, "dst_port": 22,
+                   "username": "root", "raw": {"session": format!("s{i}")}})
+        })
+        .collect();
+    json!({ "events": events })
+}

@@ -1,0 +1,29 @@
+//! Ports: what the use cases need from storage. Adapters (xdr-persistence, in-memory fakes)
+//! implement them. Every method that touches tenant data takes the `OrganizationId` and must
+//! filter by it; a record of another organization is reported exactly like a missing one.
+//!
+//! The traits are synchronous (diesel is); callers run them off the async workers.
+
+mod audit;
+mod identity;
+mod inventory;
+mod security;
+mod vault;
+
+use crate::error::RepoError;
+
+pub use audit::AuditLogRepository;
+pub use identity::{
+    InvitationRepository, LoginThrottleRepository, OrganizationRepository, SessionRepository,
+    UserRepository,
+};
+pub use inventory::InventoryRepository;
+pub use security::{ActionExecutor, ContainmentRepository, IngestOutcome, SecurityRepository};
+pub use vault::{CredentialRepository, Sealer};
+
+pub type RepoResult<T> = Result<T, RepoError>;
+
+/// Readiness: does storage answer?
+pub trait HealthCheck: Send + Sync {
+    fn ping(&self) -> RepoResult<()>;
+}

@@ -1,0 +1,126 @@
+//! Events, incidents, detection settings, containment.
+
+use chrono::{DateTime, Utc};
+
+use crate::ids::{IncidentId, OrganizationId, PolicyId};
+use crate::pagination::PageRequest;
+use crate::security::event::Event;
+use crate::security::{
+    ActionLog, ContainmentAction, ContainmentPolicy, DashboardSummary, EventFilter, Execution,
+    Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter, NewEvent, RuleKind,
+    RuleSettings,
+};
+
+use super::RepoResult;
+
+/// What one ingested batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestOutcome {
+    pub accepted: usize,
+    pub incidents_opened: Vec<IncidentId>,
+    pub incidents_updated: Vec<IncidentId>,
+}
+
+/// Events, incidents and detection settings of an organization.
+pub trait SecurityRepository: Send + Sync {
+    /// In one transaction: stores the batch, then for each source IP in it evaluates the
+    /// organization's enabled rules over that IP's window (read through an index) and opens or
+    /// grows the one open incident per (rule, source IP). Nothing is stored on error.
+    fn ingest(
+        &self,
+        org: OrganizationId,
+        events: Vec<NewEvent>,
+        now: DateTime<Utc>,
+    ) -> RepoResult<IngestOutcome>;
+
+    fn list_events(
+        &self,
+        org: OrganizationId,
+        filter: &EventFilter,
+        page: &PageRequest,
+    ) -> RepoResult<Vec<Event>>;
+
+    fn list_incidents(
+        &self,
+        org: OrganizationId,
+        filter: &IncidentFilter,
+        page: &PageRequest,
+    ) -> RepoResult<Vec<Incident>>;
+
+    fn get_incident(&self, org: OrganizationId, id: IncidentId) -> RepoResult<Option<Incident>>;
+
+    /// The latest `limit` events of the incident's source IP since it was first seen.
+    fn incident_events(
+        &self,
+        org: OrganizationId,
+        incident: &Incident,
+        limit: usize,
+    ) -> RepoResult<Vec<Event>>;
+
+    fn update_incident(
+        &self,
+        org: OrganizationId,
+        id: IncidentId,
+        change: &IncidentChange,
+        now: DateTime<Utc>,
+    ) -> RepoResult<IncidentChangeOutcome>;
+
+    /// Every built-in rule with the organization's settings (defaults where none are stored).
+    fn rule_settings(&self, org: OrganizationId) -> RepoResult<Vec<(RuleKind, RuleSettings)>>;
+
+    fn set_rule_settings(
+        &self,
+        org: OrganizationId,
+        rule: RuleKind,
+        settings: RuleSettings,
+        now: DateTime<Utc>,
+    ) -> RepoResult<()>;
+
+    fn dashboard(&self, org: OrganizationId, now: DateTime<Utc>) -> RepoResult<DashboardSummary>;
+}
+
+/// Containment policies and the log of actions taken.
+pub trait ContainmentRepository: Send + Sync {
+    /// Policies of `org`, highest priority first.
+    fn policies(&self, org: OrganizationId) -> RepoResult<Vec<ContainmentPolicy>>;
+
+    fn get_policy(
+        &self,
+        org: OrganizationId,
+        id: PolicyId,
+    ) -> RepoResult<Option<ContainmentPolicy>>;
+
+    /// `Conflict::Other("policy_exists")` when the name is taken in `org`.
+    fn create_policy(&self, policy: &ContainmentPolicy) -> RepoResult<()>;
+
+    /// Replaces the policy's fields; false when `org` has no such policy.
+    fn update_policy(&self, policy: &ContainmentPolicy) -> RepoResult<bool>;
+
+    fn delete_policy(&self, org: OrganizationId, id: PolicyId) -> RepoResult<bool>;
+
+    /// Whether `policy` already acted on `incident` (a policy acts once per incident).
+    fn policy_acted(
+        &self,
+        org: OrganizationId,
+        incident: IncidentId,
+        policy: PolicyId,
+    ) -> RepoResult<bool>;
+
+    fn record_action(&self, log: &ActionLog) -> RepoResult<()>;
+
+    /// Actions of `org` (of one incident when given), newest first.
+    fn actions(
+        &self,
+        org: OrganizationId,
+        incident: Option<IncidentId>,
+        page: &PageRequest,
+    ) -> RepoResult<Vec<ActionLog>>;
+}
+
+/// Carries out a containment action (an external system, or only the record of it).
+pub trait ActionExecutor: Send + Sync {
+    /// The name stored in the action log (`record`, `webhook`...).
+    fn name(&self) -> &'static str;
+
+    fn execute(&self, incident: &Incident, action: ContainmentAction, params: &str) -> Execution;
+}
