@@ -9,6 +9,6 @@ wrk.method = "POST"
 wrk.body = read(os.getenv("BODY_FILE"))
 wrk.headers["Content-Type"] = "application/json"
 local token_file = os.getenv("TOKEN_FILE")
-if token_file then
+if token_file and token_file ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. read(token_file):gsub("%s+$", "")
 end
