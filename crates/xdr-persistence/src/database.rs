@@ -63,6 +63,8 @@ impl Database {
         let target = Target::parse(&config.url)?;
         let backend = target.backend();
         let pool = pool::build(config, target)?;
+        // Fail here, not on the first request, when the database is unreachable.
+        drop(pool.get()?);
         Ok(Database { pool, backend })
     }
 

@@ -96,9 +96,12 @@ pub(crate) fn build(config: &DatabaseConfig, target: Target) -> Result<AnyPool, 
     };
     let pool = Pool::builder()
         .max_size(config.pool_size.max(1))
-        // One connection up front: `connect` fails at once when the database is unreachable;
-        // the others open on demand.
-        .min_idle(Some(1))
+        // No background filling: a connection opens only when a caller waits for it. With a
+        // minimum idle count, r2d2 would replace a taken connection on its worker threads, and
+        // a short command (migrate, audit prune) could exit while such a TLS handshake with
+        // PostgreSQL is in flight, which crashes libpq/OpenSSL at exit (seen as SIGSEGV).
+        // `Database::connect` checks out one connection itself to fail fast.
+        .min_idle(Some(0))
         .connection_timeout(config.connect_timeout)
         .connection_customizer(Box::new(customizer))
         .build(AnyConnectionManager { target })?;

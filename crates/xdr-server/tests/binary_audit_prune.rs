@@ -94,7 +94,7 @@ fn prunes_old_entries_and_keeps_chains_valid(backend: Backend) {
 
     let out = prune(t.url(), Some("30"));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
     assert!(stderr.contains("audit prune finished"), "{stderr}");
     assert!(stderr.contains(&old.to_string()) && !stderr.contains(&young.to_string()));
 
