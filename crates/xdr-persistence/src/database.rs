@@ -1,4 +1,7 @@
-//! `Database`: the pool, its backend, migrations, and the repositories built on it.
+//! `Database`: the pool, its backend, migrations, and the repositories built on it. Repositories
+//! reach a connection only through the tenant scopes of `scope`.
+
+mod scope;
 
 use std::sync::Arc;
 
@@ -17,6 +20,8 @@ use crate::repos::{
     SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
 };
 use crate::{migrations, repos};
+
+pub(crate) use scope::CrossTenant;
 
 /// A pool of connections to one database. Cheap to clone (clones share the pool).
 #[derive(Clone)]
@@ -137,8 +142,9 @@ impl Database {
         }
     }
 
-    /// A pooled connection; waiting longer than the connect timeout is "unavailable".
-    pub(crate) fn conn(&self) -> RepoResult<AnyPooledConnection> {
+    /// A pooled connection; waiting longer than the connect timeout is "unavailable". Private:
+    /// repositories go through a scope (`scope`).
+    fn conn(&self) -> RepoResult<AnyPooledConnection> {
         self.pool.get().map_err(pool_error)
     }
 }

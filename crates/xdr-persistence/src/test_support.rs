@@ -18,6 +18,7 @@ use diesel::{Connection, RunQueryDsl};
 
 use crate::config::{DatabaseConfig, redact_url};
 use crate::database::Database;
+use crate::error::DbResultExt;
 
 const POOL_SIZE: u32 = 8;
 
@@ -120,15 +121,9 @@ impl TestDatabase {
     }
 
     /// Runs one SQL statement directly, as someone with access to the database could (tests of
-    /// tampering); returns the number of rows it changed.
+    /// tampering; on every organization's rows); returns the number of rows it changed.
     pub fn execute_sql(&self, sql: &str) -> usize {
-        let mut conn = self
-            .database()
-            .conn()
-            .unwrap_or_else(|e| panic!("no connection to the test database: {e}"));
-        diesel::sql_query(sql)
-            .execute(&mut *conn)
-            .unwrap_or_else(|e| panic!("cannot run `{sql}`: {e}"))
+        execute_sql(&self.database(), sql)
     }
 
     /// The URL of this database (`sqlite://...` or `postgres://...`).
@@ -163,13 +158,11 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Runs raw SQL on `db`, as an attacker with database access would (tamper tests only).
-/// Returns the number of affected rows.
+/// Runs raw SQL on `db`, as an attacker with the application's database credentials could
+/// (tamper tests only): on PostgreSQL with `app.cross_tenant` on, so every organization's rows
+/// are in reach. Returns the number of affected rows.
 pub fn execute_sql(db: &Database, sql: &str) -> usize {
-    use diesel::RunQueryDsl;
-    let mut conn = db.conn().expect("a test connection");
-    diesel::sql_query(sql)
-        .execute(&mut *conn)
+    db.unrestricted_for_tests(|conn| diesel::sql_query(sql).execute(conn).repo())
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 

@@ -22,18 +22,20 @@ impl SqlContainmentRepository {
 
 impl ContainmentRepository for SqlContainmentRepository {
     fn policies(&self, org: OrganizationId) -> RepoResult<Vec<ContainmentPolicy>> {
-        containment_policies::table
-            .filter(containment_policies::organization_id.eq(org.to_string()))
-            .select(POLICY_COLUMNS)
-            .order((
-                containment_policies::priority.desc(),
-                containment_policies::name.asc(),
-            ))
-            .load::<PolicyRow>(&mut *self.db.conn()?)
-            .repo()?
-            .into_iter()
-            .map(ContainmentPolicy::try_from)
-            .collect()
+        self.db.tenant(org, |conn| {
+            containment_policies::table
+                .filter(containment_policies::organization_id.eq(org.to_string()))
+                .select(POLICY_COLUMNS)
+                .order((
+                    containment_policies::priority.desc(),
+                    containment_policies::name.asc(),
+                ))
+                .load::<PolicyRow>(conn)
+                .repo()?
+                .into_iter()
+                .map(ContainmentPolicy::try_from)
+                .collect()
+        })
     }
 
     fn get_policy(
@@ -41,42 +43,52 @@ impl ContainmentRepository for SqlContainmentRepository {
         org: OrganizationId,
         id: PolicyId,
     ) -> RepoResult<Option<ContainmentPolicy>> {
-        containment_policies::table
-            .filter(containment_policies::organization_id.eq(org.to_string()))
-            .filter(containment_policies::id.eq(id.to_string()))
-            .select(POLICY_COLUMNS)
-            .first::<PolicyRow>(&mut *self.db.conn()?)
-            .optional()
-            .repo()?
-            .map(ContainmentPolicy::try_from)
-            .transpose()
+        self.db.tenant(org, |conn| {
+            containment_policies::table
+                .filter(containment_policies::organization_id.eq(org.to_string()))
+                .filter(containment_policies::id.eq(id.to_string()))
+                .select(POLICY_COLUMNS)
+                .first::<PolicyRow>(conn)
+                .optional()
+                .repo()?
+                .map(ContainmentPolicy::try_from)
+                .transpose()
+        })
     }
 
     fn create_policy(&self, policy: &ContainmentPolicy) -> RepoResult<()> {
-        diesel::insert_into(containment_policies::table)
-            .values(PolicyRow::from(policy))
-            .execute(&mut *self.db.conn()?)
-            .repo()?;
-        Ok(())
+        self.db.tenant(policy.organization_id, |conn| {
+            diesel::insert_into(containment_policies::table)
+                .values(PolicyRow::from(policy))
+                .execute(conn)
+                .repo()?;
+            Ok(())
+        })
     }
 
     fn update_policy(&self, policy: &ContainmentPolicy) -> RepoResult<bool> {
-        let changed = diesel::update(containment_policies::table)
-            .filter(containment_policies::organization_id.eq(policy.organization_id.to_string()))
-            .filter(containment_policies::id.eq(policy.id.to_string()))
-            .set(PolicyRow::from(policy))
-            .execute(&mut *self.db.conn()?)
-            .repo()?;
-        Ok(changed > 0)
+        self.db.tenant(policy.organization_id, |conn| {
+            let changed = diesel::update(containment_policies::table)
+                .filter(
+                    containment_policies::organization_id.eq(policy.organization_id.to_string()),
+                )
+                .filter(containment_policies::id.eq(policy.id.to_string()))
+                .set(PolicyRow::from(policy))
+                .execute(conn)
+                .repo()?;
+            Ok(changed > 0)
+        })
     }
 
     fn delete_policy(&self, org: OrganizationId, id: PolicyId) -> RepoResult<bool> {
-        let deleted = diesel::delete(containment_policies::table)
-            .filter(containment_policies::organization_id.eq(org.to_string()))
-            .filter(containment_policies::id.eq(id.to_string()))
-            .execute(&mut *self.db.conn()?)
-            .repo()?;
-        Ok(deleted > 0)
+        self.db.tenant(org, |conn| {
+            let deleted = diesel::delete(containment_policies::table)
+                .filter(containment_policies::organization_id.eq(org.to_string()))
+                .filter(containment_policies::id.eq(id.to_string()))
+                .execute(conn)
+                .repo()?;
+            Ok(deleted > 0)
+        })
     }
 
     fn policy_acted(
@@ -85,21 +97,23 @@ impl ContainmentRepository for SqlContainmentRepository {
         incident: IncidentId,
         policy: PolicyId,
     ) -> RepoResult<bool> {
-        let acted = action_logs::table
-            .filter(action_logs::organization_id.eq(org.to_string()))
-            .filter(action_logs::incident_id.eq(incident.to_string()))
-            .filter(action_logs::policy_id.eq(policy.to_string()));
-        diesel::select(exists(acted))
-            .get_result(&mut *self.db.conn()?)
-            .repo()
+        self.db.tenant(org, |conn| {
+            let acted = action_logs::table
+                .filter(action_logs::organization_id.eq(org.to_string()))
+                .filter(action_logs::incident_id.eq(incident.to_string()))
+                .filter(action_logs::policy_id.eq(policy.to_string()));
+            diesel::select(exists(acted)).get_result(conn).repo()
+        })
     }
 
     fn record_action(&self, log: &ActionLog) -> RepoResult<()> {
-        diesel::insert_into(action_logs::table)
-            .values(ActionRow::from(log))
-            .execute(&mut *self.db.conn()?)
-            .repo()?;
-        Ok(())
+        self.db.tenant(log.organization_id, |conn| {
+            diesel::insert_into(action_logs::table)
+                .values(ActionRow::from(log))
+                .execute(conn)
+                .repo()?;
+            Ok(())
+        })
     }
 
     fn actions(
@@ -108,23 +122,25 @@ impl ContainmentRepository for SqlContainmentRepository {
         incident: Option<IncidentId>,
         page: &PageRequest,
     ) -> RepoResult<Vec<ActionLog>> {
-        let mut query = action_logs::table
-            .filter(action_logs::organization_id.eq(org.to_string()))
-            .select(ACTION_COLUMNS)
-            .order(action_logs::id.desc())
-            .limit(i64::try_from(page.fetch_limit()).unwrap_or(i64::MAX))
-            .into_boxed();
-        if let Some(incident) = incident {
-            query = query.filter(action_logs::incident_id.eq(incident.to_string()));
-        }
-        if let Some(before) = page.before {
-            query = query.filter(action_logs::id.lt(before.to_string()));
-        }
-        query
-            .load::<ActionRow>(&mut *self.db.conn()?)
-            .repo()?
-            .into_iter()
-            .map(ActionLog::try_from)
-            .collect()
+        self.db.tenant(org, |conn| {
+            let mut query = action_logs::table
+                .filter(action_logs::organization_id.eq(org.to_string()))
+                .select(ACTION_COLUMNS)
+                .order(action_logs::id.desc())
+                .limit(i64::try_from(page.fetch_limit()).unwrap_or(i64::MAX))
+                .into_boxed();
+            if let Some(incident) = incident {
+                query = query.filter(action_logs::incident_id.eq(incident.to_string()));
+            }
+            if let Some(before) = page.before {
+                query = query.filter(action_logs::id.lt(before.to_string()));
+            }
+            query
+                .load::<ActionRow>(conn)
+                .repo()?
+                .into_iter()
+                .map(ActionLog::try_from)
+                .collect()
+        })
     }
 }

@@ -5,7 +5,9 @@ use crate::database::Database;
 use crate::error::DbResultExt;
 
 pub(crate) fn ping(db: &Database) -> RepoResult<()> {
-    let mut conn = db.conn()?;
-    diesel::sql_query("SELECT 1").execute(&mut *conn).repo()?;
-    Ok(())
+    // Reads no table: no tenant scope needed.
+    db.untenanted(|conn| {
+        diesel::sql_query("SELECT 1").execute(conn).repo()?;
+        Ok(())
+    })
 }

@@ -7,14 +7,13 @@ use xdr_domain::{InvitationId, OrganizationId, PageRequest};
 
 use super::audit::append_in_tx;
 use crate::connection::AnyConnection;
-use crate::database::Database;
+use crate::database::{CrossTenant, Database};
 use crate::error::DbResultExt;
 use crate::models::{
     INVITATION_COLUMNS, InvitationRow, NewInvitationRow, NewUserRow, USER_COLUMNS, UserRow,
 };
 use crate::schema::{invitations, users};
 use crate::time::to_db;
-use crate::tx::write_transaction;
 
 #[derive(Debug, Clone)]
 pub struct SqlInvitationRepository {
@@ -57,9 +56,8 @@ impl InvitationRepository for SqlInvitationRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<Invitation> {
-        let mut conn = self.db.conn()?;
         let row = NewInvitationRow::from(&invitation);
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(invitation.organization_id, |c| {
             // An open invitation that has expired no longer blocks a new one.
             diesel::update(invitations::table)
                 .filter(invitations::organization_id.eq(&row.organization_id))
@@ -82,35 +80,37 @@ impl InvitationRepository for SqlInvitationRepository {
     }
 
     fn get(&self, org: OrganizationId, id: InvitationId) -> RepoResult<Option<Invitation>> {
-        let mut conn = self.db.conn()?;
-        invitations::table
-            .filter(invitations::organization_id.eq(org.to_string()))
-            .filter(invitations::id.eq(id.to_string()))
-            .select(INVITATION_COLUMNS)
-            .first::<InvitationRow>(&mut *conn)
-            .optional()
-            .repo()?
-            .map(Invitation::try_from)
-            .transpose()
+        self.db.tenant(org, |conn| {
+            invitations::table
+                .filter(invitations::organization_id.eq(org.to_string()))
+                .filter(invitations::id.eq(id.to_string()))
+                .select(INVITATION_COLUMNS)
+                .first::<InvitationRow>(conn)
+                .optional()
+                .repo()?
+                .map(Invitation::try_from)
+                .transpose()
+        })
     }
 
     fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<Invitation>> {
-        let mut conn = self.db.conn()?;
-        let mut query = invitations::table
-            .filter(invitations::organization_id.eq(org.to_string()))
-            .select(INVITATION_COLUMNS)
-            .order(invitations::id.desc())
-            .limit(limit_of(page))
-            .into_boxed();
-        if let Some(before) = page.before {
-            query = query.filter(invitations::id.lt(before.to_string()));
-        }
-        query
-            .load::<InvitationRow>(&mut *conn)
-            .repo()?
-            .into_iter()
-            .map(Invitation::try_from)
-            .collect()
+        self.db.tenant(org, |conn| {
+            let mut query = invitations::table
+                .filter(invitations::organization_id.eq(org.to_string()))
+                .select(INVITATION_COLUMNS)
+                .order(invitations::id.desc())
+                .limit(limit_of(page))
+                .into_boxed();
+            if let Some(before) = page.before {
+                query = query.filter(invitations::id.lt(before.to_string()));
+            }
+            query
+                .load::<InvitationRow>(conn)
+                .repo()?
+                .into_iter()
+                .map(Invitation::try_from)
+                .collect()
+        })
     }
 
     fn revoke(
@@ -120,8 +120,7 @@ impl InvitationRepository for SqlInvitationRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<bool> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let changed = diesel::update(invitations::table)
                 .filter(invitations::organization_id.eq(org.to_string()))
                 .filter(invitations::id.eq(id.to_string()))
@@ -149,8 +148,7 @@ impl InvitationRepository for SqlInvitationRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<Option<Invitation>> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let reissued = diesel::update(invitations::table)
                 .filter(invitations::organization_id.eq(org.to_string()))
                 .filter(invitations::id.eq(id.to_string()))
@@ -179,8 +177,10 @@ impl InvitationRepository for SqlInvitationRepository {
         token_hash: &TokenHash,
         now: DateTime<Utc>,
     ) -> RepoResult<Option<Invitation>> {
-        let mut conn = self.db.conn()?;
-        pending_by_token(&mut conn, token_hash, now)
+        self.db
+            .cross_tenant(CrossTenant::InvitationByTokenHash, |conn| {
+                pending_by_token(conn, token_hash, now)
+            })
     }
 
     fn accept(
@@ -190,47 +190,47 @@ impl InvitationRepository for SqlInvitationRepository {
         now: DateTime<Utc>,
         audit: &(dyn Fn(&User) -> NewAuditEntry + Sync),
     ) -> RepoResult<Option<(Invitation, User)>> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
-            let Some(invitation) = pending_by_token(c, token_hash, now)? else {
-                return Ok(None);
-            };
-            // Claim it: only one of two concurrent acceptances can flip accepted_at.
-            let claimed = diesel::update(invitations::table)
-                .filter(invitations::id.eq(invitation.id.to_string()))
-                .filter(invitations::accepted_at.is_null())
-                .filter(invitations::revoked_at.is_null())
-                .set((
-                    invitations::accepted_at.eq(to_db(now)),
-                    invitations::updated_at.eq(to_db(now)),
-                ))
-                .execute(c)
-                .repo()?;
-            if claimed == 0 {
-                return Ok(None);
-            }
-            let new_user = NewUser {
-                id: acceptance.user_id,
-                organization_id: invitation.organization_id,
-                email: invitation.email.clone(),
-                full_name: acceptance.full_name,
-                role: invitation.role,
-                password_hash: acceptance.password_hash,
-                created_at: now,
-            };
-            let user: User = diesel::insert_into(users::table)
-                .values(&NewUserRow::from(&new_user))
-                .returning(USER_COLUMNS)
-                .get_result::<UserRow>(c)
-                .repo()?
-                .try_into()?;
-            append_in_tx(c, &audit(&user), now)?;
-            let accepted = Invitation {
-                accepted_at: Some(now),
-                updated_at: now,
-                ..invitation
-            };
-            Ok(Some((accepted, user)))
-        })
+        self.db
+            .cross_tenant_write(CrossTenant::InvitationByTokenHash, |c| {
+                let Some(invitation) = pending_by_token(c, token_hash, now)? else {
+                    return Ok(None);
+                };
+                // Claim it: only one of two concurrent acceptances can flip accepted_at.
+                let claimed = diesel::update(invitations::table)
+                    .filter(invitations::id.eq(invitation.id.to_string()))
+                    .filter(invitations::accepted_at.is_null())
+                    .filter(invitations::revoked_at.is_null())
+                    .set((
+                        invitations::accepted_at.eq(to_db(now)),
+                        invitations::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(c)
+                    .repo()?;
+                if claimed == 0 {
+                    return Ok(None);
+                }
+                let new_user = NewUser {
+                    id: acceptance.user_id,
+                    organization_id: invitation.organization_id,
+                    email: invitation.email.clone(),
+                    full_name: acceptance.full_name,
+                    role: invitation.role,
+                    password_hash: acceptance.password_hash,
+                    created_at: now,
+                };
+                let user: User = diesel::insert_into(users::table)
+                    .values(&NewUserRow::from(&new_user))
+                    .returning(USER_COLUMNS)
+                    .get_result::<UserRow>(c)
+                    .repo()?
+                    .try_into()?;
+                append_in_tx(c, &audit(&user), now)?;
+                let accepted = Invitation {
+                    accepted_at: Some(now),
+                    updated_at: now,
+                    ..invitation
+                };
+                Ok(Some((accepted, user)))
+            })
     }
 }

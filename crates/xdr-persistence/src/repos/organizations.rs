@@ -9,7 +9,7 @@ use xdr_domain::{Conflict, OrganizationId, RepoError};
 
 use super::audit::append_in_tx;
 use crate::connection::AnyConnection;
-use crate::database::Database;
+use crate::database::{CrossTenant, Database};
 use crate::error::{DbResultExt, UQ_ORGANIZATIONS_SLUG};
 use crate::models::{
     NewOrganizationRow, NewUserRow, ORGANIZATION_COLUMNS, OrganizationRow, PolicyRow, USER_COLUMNS,
@@ -17,7 +17,6 @@ use crate::models::{
 };
 use crate::schema::{containment_policies, organizations, users};
 use crate::time::to_db;
-use crate::tx::write_transaction;
 
 /// How often registration starts over when a concurrent one took the chosen slug.
 const REGISTRATION_ATTEMPTS: usize = 5;
@@ -123,10 +122,11 @@ impl OrganizationRepository for SqlOrganizationRepository {
                 "the first admin and the audit entry must belong to the new organization".into(),
             ));
         }
-        let mut conn = self.db.conn()?;
         let mut attempt = 1;
         loop {
-            let result = write_transaction(&mut conn, |c| create(c, &organization, &admin, &audit));
+            let result = self.db.cross_tenant_write(CrossTenant::Registration, |c| {
+                create(c, &organization, &admin, &audit)
+            });
             match result {
                 Err(e) if is_slug_conflict(&e) && attempt < REGISTRATION_ATTEMPTS => attempt += 1,
                 other => return other,
@@ -135,15 +135,16 @@ impl OrganizationRepository for SqlOrganizationRepository {
     }
 
     fn get(&self, id: OrganizationId) -> RepoResult<Option<Organization>> {
-        let mut conn = self.db.conn()?;
-        organizations::table
-            .find(id.to_string())
-            .select(ORGANIZATION_COLUMNS)
-            .first::<OrganizationRow>(&mut *conn)
-            .optional()
-            .repo()?
-            .map(Organization::try_from)
-            .transpose()
+        self.db.tenant(id, |conn| {
+            organizations::table
+                .find(id.to_string())
+                .select(ORGANIZATION_COLUMNS)
+                .first::<OrganizationRow>(conn)
+                .optional()
+                .repo()?
+                .map(Organization::try_from)
+                .transpose()
+        })
     }
 
     fn rename(
@@ -152,18 +153,19 @@ impl OrganizationRepository for SqlOrganizationRepository {
         name: &OrganizationName,
         now: DateTime<Utc>,
     ) -> RepoResult<Option<Organization>> {
-        let mut conn = self.db.conn()?;
-        diesel::update(organizations::table.find(id.to_string()))
-            .set((
-                organizations::name.eq(name.as_str()),
-                organizations::name_key.eq(name.unique_key()),
-                organizations::updated_at.eq(to_db(now)),
-            ))
-            .returning(ORGANIZATION_COLUMNS)
-            .get_result::<OrganizationRow>(&mut *conn)
-            .optional()
-            .repo()?
-            .map(Organization::try_from)
-            .transpose()
+        self.db.tenant(id, |conn| {
+            diesel::update(organizations::table.find(id.to_string()))
+                .set((
+                    organizations::name.eq(name.as_str()),
+                    organizations::name_key.eq(name.unique_key()),
+                    organizations::updated_at.eq(to_db(now)),
+                ))
+                .returning(ORGANIZATION_COLUMNS)
+                .get_result::<OrganizationRow>(conn)
+                .optional()
+                .repo()?
+                .map(Organization::try_from)
+                .transpose()
+        })
     }
 }

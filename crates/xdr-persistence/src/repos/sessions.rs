@@ -7,12 +7,11 @@ use xdr_domain::{OrganizationId, SessionId, UserId};
 
 use super::audit::append_in_tx;
 use super::refresh;
-use crate::database::Database;
+use crate::database::{CrossTenant, Database};
 use crate::error::DbResultExt;
 use crate::models::{NewSessionRow, SESSION_COLUMNS, SessionRow};
 use crate::schema::sessions;
 use crate::time::to_db;
-use crate::tx::write_transaction;
 
 #[derive(Debug, Clone)]
 pub struct SqlSessionRepository {
@@ -27,8 +26,7 @@ impl SqlSessionRepository {
 
 impl SessionRepository for SqlSessionRepository {
     fn create(&self, session: NewSession, audit: Option<NewAuditEntry>) -> RepoResult<Session> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(session.organization_id, |c| {
             let created: Session = diesel::insert_into(sessions::table)
                 .values(NewSessionRow::from(&session))
                 .returning(SESSION_COLUMNS)
@@ -43,16 +41,17 @@ impl SessionRepository for SqlSessionRepository {
     }
 
     fn get(&self, org: OrganizationId, id: SessionId) -> RepoResult<Option<Session>> {
-        let mut conn = self.db.conn()?;
-        sessions::table
-            .filter(sessions::organization_id.eq(org.to_string()))
-            .filter(sessions::id.eq(id.to_string()))
-            .select(SESSION_COLUMNS)
-            .first::<SessionRow>(&mut *conn)
-            .optional()
-            .repo()?
-            .map(Session::try_from)
-            .transpose()
+        self.db.tenant(org, |conn| {
+            sessions::table
+                .filter(sessions::organization_id.eq(org.to_string()))
+                .filter(sessions::id.eq(id.to_string()))
+                .select(SESSION_COLUMNS)
+                .first::<SessionRow>(conn)
+                .optional()
+                .repo()?
+                .map(Session::try_from)
+                .transpose()
+        })
     }
 
     fn rotate_refresh(
@@ -62,14 +61,14 @@ impl SessionRepository for SqlSessionRepository {
         now: DateTime<Utc>,
         on_reuse: &(dyn Fn(&Session) -> NewAuditEntry + Sync),
     ) -> RepoResult<RefreshOutcome> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
-            let outcome = refresh::rotate(c, presented, replacement, now)?;
-            if let RefreshOutcome::ReuseDetected(session) = &outcome {
-                append_in_tx(c, &on_reuse(session), now)?;
-            }
-            Ok(outcome)
-        })
+        self.db
+            .cross_tenant_write(CrossTenant::RefreshByTokenHash, |c| {
+                let outcome = refresh::rotate(c, presented, replacement, now)?;
+                if let RefreshOutcome::ReuseDetected(session) = &outcome {
+                    append_in_tx(c, &on_reuse(session), now)?;
+                }
+                Ok(outcome)
+            })
     }
 
     fn revoke(
@@ -81,8 +80,7 @@ impl SessionRepository for SqlSessionRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<bool> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let ended = diesel::update(sessions::table)
                 .filter(sessions::organization_id.eq(org.to_string()))
                 .filter(sessions::user_id.eq(user.to_string()))
@@ -113,8 +111,7 @@ impl SessionRepository for SqlSessionRepository {
     ) -> RepoResult<u64> {
         // No session has an empty id, so `id <> ''` keeps nothing.
         let keep = keep.map(|k| k.to_string()).unwrap_or_default();
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let ended = diesel::update(sessions::table)
                 .filter(sessions::organization_id.eq(org.to_string()))
                 .filter(sessions::user_id.eq(user.to_string()))
@@ -140,18 +137,19 @@ impl SessionRepository for SqlSessionRepository {
         user: UserId,
         now: DateTime<Utc>,
     ) -> RepoResult<Vec<Session>> {
-        let mut conn = self.db.conn()?;
-        sessions::table
-            .filter(sessions::organization_id.eq(org.to_string()))
-            .filter(sessions::user_id.eq(user.to_string()))
-            .filter(sessions::revoked_at.is_null())
-            .filter(sessions::expires_at.gt(to_db(now)))
-            .order((sessions::created_at.desc(), sessions::id.desc()))
-            .select(SESSION_COLUMNS)
-            .load::<SessionRow>(&mut *conn)
-            .repo()?
-            .into_iter()
-            .map(Session::try_from)
-            .collect()
+        self.db.tenant(org, |conn| {
+            sessions::table
+                .filter(sessions::organization_id.eq(org.to_string()))
+                .filter(sessions::user_id.eq(user.to_string()))
+                .filter(sessions::revoked_at.is_null())
+                .filter(sessions::expires_at.gt(to_db(now)))
+                .order((sessions::created_at.desc(), sessions::id.desc()))
+                .select(SESSION_COLUMNS)
+                .load::<SessionRow>(conn)
+                .repo()?
+                .into_iter()
+                .map(Session::try_from)
+                .collect()
+        })
     }
 }

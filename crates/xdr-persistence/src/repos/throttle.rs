@@ -8,7 +8,6 @@ use crate::database::Database;
 use crate::error::DbResultExt;
 use crate::models::{THROTTLE_COLUMNS, ThrottleRow};
 use crate::schema::login_throttles;
-use crate::tx::write_transaction;
 
 #[derive(Debug, Clone)]
 pub struct SqlLoginThrottleRepository {
@@ -53,8 +52,8 @@ impl LoginThrottleRepository for SqlLoginThrottleRepository {
         policy: &LockoutPolicy,
         now: DateTime<Utc>,
     ) -> RepoResult<AttemptDecision> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        // Not tenant data: the key is a hash of the email as typed, of no organization.
+        self.db.untenanted_write(|c| {
             let current = lock_row(c, key, now).repo()?.state()?;
             let (next, decision) = policy.register_attempt(current.as_ref(), now);
             diesel::update(login_throttles::table.find(key))
@@ -66,10 +65,11 @@ impl LoginThrottleRepository for SqlLoginThrottleRepository {
     }
 
     fn clear(&self, key: &str) -> RepoResult<()> {
-        let mut conn = self.db.conn()?;
-        diesel::delete(login_throttles::table.find(key))
-            .execute(&mut *conn)
-            .repo()?;
-        Ok(())
+        self.db.untenanted(|conn| {
+            diesel::delete(login_throttles::table.find(key))
+                .execute(conn)
+                .repo()?;
+            Ok(())
+        })
     }
 }

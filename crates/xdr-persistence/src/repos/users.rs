@@ -9,12 +9,11 @@ use xdr_domain::{OrganizationId, PageRequest, UserId};
 
 use super::audit::append_in_tx;
 use super::user_access;
-use crate::database::Database;
+use crate::database::{CrossTenant, Database};
 use crate::error::DbResultExt;
 use crate::models::{NewUserRow, USER_COLUMNS, UserRow};
 use crate::schema::users;
 use crate::time::to_db;
-use crate::tx::write_transaction;
 
 #[derive(Debug, Clone)]
 pub struct SqlUserRepository {
@@ -33,37 +32,40 @@ fn to_user(row: Option<UserRow>) -> RepoResult<Option<User>> {
 
 impl UserRepository for SqlUserRepository {
     fn find_by_email(&self, email: &Email) -> RepoResult<Option<User>> {
-        let mut conn = self.db.conn()?;
-        let row = users::table
-            .filter(users::email.eq(email.as_str()))
-            .select(USER_COLUMNS)
-            .first::<UserRow>(&mut *conn)
-            .optional()
-            .repo()?;
-        to_user(row)
+        self.db.cross_tenant(CrossTenant::UserByEmail, |conn| {
+            let row = users::table
+                .filter(users::email.eq(email.as_str()))
+                .select(USER_COLUMNS)
+                .first::<UserRow>(conn)
+                .optional()
+                .repo()?;
+            to_user(row)
+        })
     }
 
     fn get(&self, org: OrganizationId, id: UserId) -> RepoResult<Option<User>> {
-        let mut conn = self.db.conn()?;
-        let row = users::table
-            .filter(users::organization_id.eq(org.to_string()))
-            .filter(users::id.eq(id.to_string()))
-            .select(USER_COLUMNS)
-            .first::<UserRow>(&mut *conn)
-            .optional()
-            .repo()?;
-        to_user(row)
+        self.db.tenant(org, |conn| {
+            let row = users::table
+                .filter(users::organization_id.eq(org.to_string()))
+                .filter(users::id.eq(id.to_string()))
+                .select(USER_COLUMNS)
+                .first::<UserRow>(conn)
+                .optional()
+                .repo()?;
+            to_user(row)
+        })
     }
 
     fn create(&self, user: NewUser) -> RepoResult<User> {
-        let mut conn = self.db.conn()?;
-        // A taken email violates uq_users_email: Conflict::EmailTaken.
-        diesel::insert_into(users::table)
-            .values(NewUserRow::from(&user))
-            .returning(USER_COLUMNS)
-            .get_result::<UserRow>(&mut *conn)
-            .repo()?
-            .try_into()
+        self.db.tenant(user.organization_id, |conn| {
+            // A taken email violates uq_users_email: Conflict::EmailTaken.
+            diesel::insert_into(users::table)
+                .values(NewUserRow::from(&user))
+                .returning(USER_COLUMNS)
+                .get_result::<UserRow>(conn)
+                .repo()?
+                .try_into()
+        })
     }
 
     fn update_full_name(
@@ -73,19 +75,20 @@ impl UserRepository for SqlUserRepository {
         full_name: &FullName,
         now: DateTime<Utc>,
     ) -> RepoResult<Option<User>> {
-        let mut conn = self.db.conn()?;
-        let row = diesel::update(users::table)
-            .filter(users::organization_id.eq(org.to_string()))
-            .filter(users::id.eq(id.to_string()))
-            .set((
-                users::full_name.eq(full_name.as_str()),
-                users::updated_at.eq(to_db(now)),
-            ))
-            .returning(USER_COLUMNS)
-            .get_result::<UserRow>(&mut *conn)
-            .optional()
-            .repo()?;
-        to_user(row)
+        self.db.tenant(org, |conn| {
+            let row = diesel::update(users::table)
+                .filter(users::organization_id.eq(org.to_string()))
+                .filter(users::id.eq(id.to_string()))
+                .set((
+                    users::full_name.eq(full_name.as_str()),
+                    users::updated_at.eq(to_db(now)),
+                ))
+                .returning(USER_COLUMNS)
+                .get_result::<UserRow>(conn)
+                .optional()
+                .repo()?;
+            to_user(row)
+        })
     }
 
     fn update_password(
@@ -96,8 +99,7 @@ impl UserRepository for SqlUserRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<bool> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let changed = diesel::update(users::table)
                 .filter(users::organization_id.eq(org.to_string()))
                 .filter(users::id.eq(id.to_string()))
@@ -115,33 +117,35 @@ impl UserRepository for SqlUserRepository {
     }
 
     fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()> {
-        let mut conn = self.db.conn()?;
-        diesel::update(users::table)
-            .filter(users::organization_id.eq(org.to_string()))
-            .filter(users::id.eq(id.to_string()))
-            .set(users::last_login_at.eq(to_db(now)))
-            .execute(&mut *conn)
-            .repo()?;
-        Ok(())
+        self.db.tenant(org, |conn| {
+            diesel::update(users::table)
+                .filter(users::organization_id.eq(org.to_string()))
+                .filter(users::id.eq(id.to_string()))
+                .set(users::last_login_at.eq(to_db(now)))
+                .execute(conn)
+                .repo()?;
+            Ok(())
+        })
     }
 
     fn list(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<User>> {
-        let mut conn = self.db.conn()?;
-        let mut query = users::table
-            .filter(users::organization_id.eq(org.to_string()))
-            .select(USER_COLUMNS)
-            .order(users::id.desc())
-            .limit(i64::try_from(page.fetch_limit()).unwrap_or(i64::MAX))
-            .into_boxed();
-        if let Some(before) = page.before {
-            query = query.filter(users::id.lt(before.to_string()));
-        }
-        query
-            .load::<UserRow>(&mut *conn)
-            .repo()?
-            .into_iter()
-            .map(User::try_from)
-            .collect()
+        self.db.tenant(org, |conn| {
+            let mut query = users::table
+                .filter(users::organization_id.eq(org.to_string()))
+                .select(USER_COLUMNS)
+                .order(users::id.desc())
+                .limit(i64::try_from(page.fetch_limit()).unwrap_or(i64::MAX))
+                .into_boxed();
+            if let Some(before) = page.before {
+                query = query.filter(users::id.lt(before.to_string()));
+            }
+            query
+                .load::<UserRow>(conn)
+                .repo()?
+                .into_iter()
+                .map(User::try_from)
+                .collect()
+        })
     }
 
     fn update_access(
@@ -152,8 +156,7 @@ impl UserRepository for SqlUserRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<AccessChangeOutcome> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let outcome = user_access::apply(c, org, id, change, now)?;
             if matches!(outcome, AccessChangeOutcome::Updated(_)) {
                 append_in_tx(c, &audit, now)?;

@@ -15,8 +15,7 @@ use xdr_domain::audit::{
 };
 use xdr_domain::ports::{AuditLogRepository, RepoResult};
 
-use crate::database::Database;
-use crate::tx::write_transaction;
+use crate::database::{CrossTenant, Database};
 
 #[derive(Debug, Clone)]
 pub struct SqlAuditLogRepository {
@@ -31,8 +30,8 @@ impl SqlAuditLogRepository {
 
 impl AuditLogRepository for SqlAuditLogRepository {
     fn append(&self, entry: NewAuditEntry, now: DateTime<Utc>) -> RepoResult<AuditEntry> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| append_in_tx(c, &entry, now))
+        self.db
+            .tenant_write(entry.organization_id, |c| append_in_tx(c, &entry, now))
     }
 
     fn list(
@@ -42,8 +41,8 @@ impl AuditLogRepository for SqlAuditLogRepository {
         cursor: Option<AuditCursor>,
         limit: usize,
     ) -> RepoResult<AuditPage> {
-        let mut conn = self.db.conn()?;
-        query::page(&mut conn, org, filter, cursor, limit)
+        self.db
+            .tenant(org, |conn| query::page(conn, org, filter, cursor, limit))
     }
 
     fn export(
@@ -57,10 +56,9 @@ impl AuditLogRepository for SqlAuditLogRepository {
         let mut sent = 0u64;
         loop {
             // A connection per batch: a slow reader must not hold one for the whole export.
-            let page = {
-                let mut conn = self.db.conn()?;
-                query::page(&mut conn, org, filter, cursor, batch_size)?
-            };
+            let page = self.db.tenant(org, |conn| {
+                query::page(conn, org, filter, cursor, batch_size)
+            })?;
             sent += page.items.len() as u64;
             if (!page.items.is_empty() && !sink(page.items)) || page.next.is_none() {
                 return Ok(sent);
@@ -70,21 +68,18 @@ impl AuditLogRepository for SqlAuditLogRepository {
     }
 
     fn verify(&self, org: OrganizationId) -> RepoResult<AuditVerification> {
-        let mut conn = self.db.conn()?;
-        verify::verify(&mut conn, org)
+        self.db.tenant(org, |conn| verify::verify(conn, org))
     }
 
     fn prune(&self, before: DateTime<Utc>, now: DateTime<Utc>) -> RepoResult<Vec<PruneReport>> {
-        let orgs = {
-            let mut conn = self.db.conn()?;
-            prune::organizations_with_old_entries(&mut conn, before)?
-        };
+        let orgs = self.db.cross_tenant(CrossTenant::AuditPrune, |conn| {
+            prune::organizations_with_old_entries(conn, before)
+        })?;
         let mut reports = Vec::new();
         for org in orgs {
-            let mut conn = self.db.conn()?;
-            let report = write_transaction(&mut conn, |c| {
-                prune::prune_organization(c, org, before, now)
-            })?;
+            let report = self
+                .db
+                .tenant_write(org, |c| prune::prune_organization(c, org, before, now))?;
             reports.extend(report);
         }
         Ok(reports)

@@ -16,8 +16,7 @@ use xdr_domain::secrets::SealedSecret;
 use xdr_domain::{CredentialId, OrganizationId, UserId};
 
 use super::audit::append_in_tx;
-use crate::database::Database;
-use crate::tx::write_transaction;
+use crate::database::{CrossTenant, Database};
 
 #[derive(Debug, Clone)]
 pub struct SqlCredentialRepository {
@@ -32,8 +31,7 @@ impl SqlCredentialRepository {
 
 impl CredentialRepository for SqlCredentialRepository {
     fn create(&self, credential: NewCredential, audit: NewAuditEntry) -> RepoResult<Credential> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(credential.organization_id, |c| {
             let created = owned::create(c, &credential)?;
             append_in_tx(c, &audit, credential.created_at)?;
             Ok(created)
@@ -47,8 +45,8 @@ impl CredentialRepository for SqlCredentialRepository {
         before: Option<CredentialId>,
         limit: u32,
     ) -> RepoResult<Vec<Credential>> {
-        let mut conn = self.db.conn()?;
-        owned::list(&mut conn, org, owner, before, limit)
+        self.db
+            .tenant(org, |conn| owned::list(conn, org, owner, before, limit))
     }
 
     fn get(
@@ -57,8 +55,7 @@ impl CredentialRepository for SqlCredentialRepository {
         owner: UserId,
         id: CredentialId,
     ) -> RepoResult<Option<Credential>> {
-        let mut conn = self.db.conn()?;
-        owned::get(&mut conn, org, owner, id)
+        self.db.tenant(org, |conn| owned::get(conn, org, owner, id))
     }
 
     fn update(
@@ -70,8 +67,7 @@ impl CredentialRepository for SqlCredentialRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<Option<Credential>> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let updated = owned::update(c, org, owner, id, changes, now)?;
             if updated.is_some() {
                 append_in_tx(c, &audit, now)?;
@@ -88,8 +84,7 @@ impl CredentialRepository for SqlCredentialRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<bool> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let deleted = owned::delete(c, org, owner, id)?;
             if deleted {
                 append_in_tx(c, &audit, now)?;
@@ -106,8 +101,7 @@ impl CredentialRepository for SqlCredentialRepository {
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<bool> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
+        self.db.tenant_write(org, |c| {
             let touched = owned::touch_last_used(c, org, owner, id, now)?;
             if touched {
                 append_in_tx(c, &audit, now)?;
@@ -122,8 +116,9 @@ impl CredentialRepository for SqlCredentialRepository {
         after: Option<SealedLocation>,
         limit: u32,
     ) -> RepoResult<Vec<SealedRecord>> {
-        let mut conn = self.db.conn()?;
-        secrets::list_stale(&mut conn, active_version, after, limit)
+        self.db.cross_tenant(CrossTenant::VaultKeyVersions, |conn| {
+            secrets::list_stale(conn, active_version, after, limit)
+        })
     }
 
     fn replace_sealed(
@@ -131,12 +126,15 @@ impl CredentialRepository for SqlCredentialRepository {
         current: &SealedRecord,
         replacement: &SealedSecret,
     ) -> RepoResult<bool> {
-        let mut conn = self.db.conn()?;
-        secrets::replace(&mut conn, current, replacement)
+        // One record: its own organization's scope is enough.
+        self.db.tenant(current.organization_id, |conn| {
+            secrets::replace(conn, current, replacement)
+        })
     }
 
     fn key_versions_in_use(&self) -> RepoResult<BTreeMap<u32, u64>> {
-        let mut conn = self.db.conn()?;
-        secrets::count_by_key_version(&mut conn)
+        self.db.cross_tenant(CrossTenant::VaultKeyVersions, |conn| {
+            secrets::count_by_key_version(conn)
+        })
     }
 }

@@ -9,7 +9,6 @@ use xdr_domain::ports::{InventoryRepository, RepoResult};
 use xdr_domain::{LogSourceId, MlModelId, OrganizationId, PageRequest};
 
 use crate::database::Database;
-use crate::tx::write_transaction;
 
 fn limit(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -28,7 +27,8 @@ impl SqlInventoryRepository {
 
 impl InventoryRepository for SqlInventoryRepository {
     fn create_log_source(&self, org: OrganizationId, source: &LogSource) -> RepoResult<LogSource> {
-        log_sources::create(&mut *self.db.conn()?, org, source)
+        self.db
+            .tenant(org, |conn| log_sources::create(conn, org, source))
     }
 
     fn list_log_sources(
@@ -36,7 +36,8 @@ impl InventoryRepository for SqlInventoryRepository {
         org: OrganizationId,
         page: &PageRequest,
     ) -> RepoResult<Vec<LogSource>> {
-        log_sources::list(&mut *self.db.conn()?, org, page)
+        self.db
+            .tenant(org, |conn| log_sources::list(conn, org, page))
     }
 
     fn get_log_source(
@@ -44,7 +45,7 @@ impl InventoryRepository for SqlInventoryRepository {
         org: OrganizationId,
         id: LogSourceId,
     ) -> RepoResult<Option<LogSource>> {
-        log_sources::get(&mut *self.db.conn()?, org, id)
+        self.db.tenant(org, |conn| log_sources::get(conn, org, id))
     }
 
     fn update_log_source(
@@ -54,24 +55,26 @@ impl InventoryRepository for SqlInventoryRepository {
         change: &LogSourceChange,
         now: DateTime<Utc>,
     ) -> RepoResult<Option<LogSource>> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| log_sources::update(c, org, id, change, now))
+        self.db
+            .tenant_write(org, |c| log_sources::update(c, org, id, change, now))
     }
 
     fn delete_log_source(&self, org: OrganizationId, id: LogSourceId) -> RepoResult<bool> {
-        log_sources::delete(&mut *self.db.conn()?, org, id)
+        self.db
+            .tenant(org, |conn| log_sources::delete(conn, org, id))
     }
 
     fn create_ml_model(&self, org: OrganizationId, model: &MlModel) -> RepoResult<MlModel> {
-        ml_models::create(&mut *self.db.conn()?, org, model)
+        self.db
+            .tenant(org, |conn| ml_models::create(conn, org, model))
     }
 
     fn list_ml_models(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<MlModel>> {
-        ml_models::list(&mut *self.db.conn()?, org, page)
+        self.db.tenant(org, |conn| ml_models::list(conn, org, page))
     }
 
     fn get_ml_model(&self, org: OrganizationId, id: MlModelId) -> RepoResult<Option<MlModel>> {
-        ml_models::get(&mut *self.db.conn()?, org, id)
+        self.db.tenant(org, |conn| ml_models::get(conn, org, id))
     }
 
     fn update_ml_model(
@@ -81,11 +84,11 @@ impl InventoryRepository for SqlInventoryRepository {
         change: &MlModelChange,
         now: DateTime<Utc>,
     ) -> RepoResult<Option<MlModel>> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| ml_models::update(c, org, id, change, now))
+        self.db
+            .tenant_write(org, |c| ml_models::update(c, org, id, change, now))
     }
 
     fn delete_ml_model(&self, org: OrganizationId, id: MlModelId) -> RepoResult<bool> {
-        ml_models::delete(&mut *self.db.conn()?, org, id)
+        self.db.tenant(org, |conn| ml_models::delete(conn, org, id))
     }
 }

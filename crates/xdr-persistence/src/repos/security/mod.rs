@@ -16,7 +16,6 @@ use xdr_domain::security::{
 use xdr_domain::{IncidentId, OrganizationId, PageRequest};
 
 use crate::database::Database;
-use crate::tx::write_transaction;
 
 #[derive(Debug, Clone)]
 pub struct SqlSecurityRepository {
@@ -36,8 +35,8 @@ impl SecurityRepository for SqlSecurityRepository {
         events: Vec<NewEvent>,
         now: DateTime<Utc>,
     ) -> RepoResult<IngestOutcome> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| ingest::ingest(c, org, events, now))
+        self.db
+            .tenant_write(org, |c| ingest::ingest(c, org, events, now))
     }
 
     fn list_events(
@@ -46,7 +45,8 @@ impl SecurityRepository for SqlSecurityRepository {
         filter: &EventFilter,
         page: &PageRequest,
     ) -> RepoResult<Vec<Event>> {
-        queries::list_events(&mut *self.db.conn()?, org, filter, page)
+        self.db
+            .tenant(org, |conn| queries::list_events(conn, org, filter, page))
     }
 
     fn list_incidents(
@@ -55,11 +55,13 @@ impl SecurityRepository for SqlSecurityRepository {
         filter: &IncidentFilter,
         page: &PageRequest,
     ) -> RepoResult<Vec<Incident>> {
-        queries::list_incidents(&mut *self.db.conn()?, org, filter, page)
+        self.db
+            .tenant(org, |conn| queries::list_incidents(conn, org, filter, page))
     }
 
     fn get_incident(&self, org: OrganizationId, id: IncidentId) -> RepoResult<Option<Incident>> {
-        queries::get_incident(&mut *self.db.conn()?, org, id)
+        self.db
+            .tenant(org, |conn| queries::get_incident(conn, org, id))
     }
 
     fn incident_events(
@@ -68,7 +70,9 @@ impl SecurityRepository for SqlSecurityRepository {
         incident: &Incident,
         limit: usize,
     ) -> RepoResult<Vec<Event>> {
-        queries::incident_events(&mut *self.db.conn()?, org, incident, limit)
+        self.db.tenant(org, |conn| {
+            queries::incident_events(conn, org, incident, limit)
+        })
     }
 
     fn update_incident(
@@ -78,14 +82,12 @@ impl SecurityRepository for SqlSecurityRepository {
         change: &IncidentChange,
         now: DateTime<Utc>,
     ) -> RepoResult<IncidentChangeOutcome> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| {
-            update::update_incident(c, org, id, change, now)
-        })
+        self.db
+            .tenant_write(org, |c| update::update_incident(c, org, id, change, now))
     }
 
     fn rule_settings(&self, org: OrganizationId) -> RepoResult<Vec<(RuleKind, RuleSettings)>> {
-        rules::load(&mut *self.db.conn()?, org)
+        self.db.tenant(org, |conn| rules::load(conn, org))
     }
 
     fn set_rule_settings(
@@ -95,11 +97,12 @@ impl SecurityRepository for SqlSecurityRepository {
         settings: RuleSettings,
         now: DateTime<Utc>,
     ) -> RepoResult<()> {
-        let mut conn = self.db.conn()?;
-        write_transaction(&mut conn, |c| rules::store(c, org, rule, settings, now))
+        self.db
+            .tenant_write(org, |c| rules::store(c, org, rule, settings, now))
     }
 
     fn dashboard(&self, org: OrganizationId, now: DateTime<Utc>) -> RepoResult<DashboardSummary> {
-        dashboard::summary(&mut *self.db.conn()?, org, now)
+        self.db
+            .tenant(org, |conn| dashboard::summary(conn, org, now))
     }
 }
