@@ -1,6 +1,7 @@
 //! `Database`: the pool, its backend, migrations, and the repositories built on it. Repositories
 //! reach a connection only through the tenant scopes of `scope`.
 
+mod row_security;
 mod scope;
 
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use xdr_domain::ports::{
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
+use crate::connection::AnyConnection;
 use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
@@ -139,6 +141,17 @@ impl Database {
             audit: Arc::new(self.audit()),
             inventory: Arc::new(self.inventory()),
             health: Arc::new(self.clone()),
+        }
+    }
+
+    /// On PostgreSQL, the name of the role this pool connects as when row-level security does
+    /// not apply to it (a superuser or a `BYPASSRLS` role): the organization filter of the
+    /// repositories is then the only tenant wall. `None` for other roles and on SQLite.
+    pub fn role_bypassing_row_security(&self) -> Result<Option<String>, PersistenceError> {
+        let mut conn = self.pool.get()?;
+        match &mut *conn {
+            AnyConnection::Postgresql(pg) => row_security::bypassing_role(pg),
+            AnyConnection::Sqlite(_) => Ok(None),
         }
     }
 

@@ -52,6 +52,7 @@ pub fn database_config(settings: &Settings) -> DatabaseConfig {
 pub fn open_database(settings: &Settings, migrate: bool) -> Result<Database, StartupError> {
     ensure_private_dir(&settings.server.data_dir)?;
     let database = Database::connect(&database_config(settings))?;
+    warn_if_row_security_bypassed(&database)?;
     if migrate {
         let applied = database.run_pending_migrations()?;
         if applied.is_empty() {
@@ -63,6 +64,23 @@ pub fn open_database(settings: &Settings, migrate: bool) -> Result<Database, Sta
     }
     Ok(database)
 }
+
+/// PostgreSQL row-level security, the second tenant wall, does not apply to superusers and
+/// `BYPASSRLS` roles: say so loudly when the server connects as one (docs/security.md).
+fn warn_if_row_security_bypassed(database: &Database) -> Result<(), StartupError> {
+    if let Some(role) = database.role_bypassing_row_security()? {
+        tracing::warn!(
+            role = %role,
+            "{ROW_SECURITY_BYPASSED}: connect as an ordinary role that owns the database \
+             (docs/security.md)"
+        );
+    }
+    Ok(())
+}
+
+/// The start of the warning logged when the database role bypasses row-level security.
+pub const ROW_SECURITY_BYPASSED: &str = "the database role is a superuser or has BYPASSRLS, \
+     so PostgreSQL row-level security (the second tenant wall) does not apply to it";
 
 pub fn auth_config(settings: &Settings) -> Result<AuthConfig, StartupError> {
     let auth = &settings.auth;
