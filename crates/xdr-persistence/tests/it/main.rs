@@ -17,6 +17,7 @@ mod health;
 mod migrations;
 mod organizations;
 mod refresh;
+mod row_level_security;
 mod sessions;
 mod throttle;
 mod users;

@@ -1,0 +1,143 @@
+//! An organization with rows in every tenant table, written through the real repositories.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use chrono::Duration;
+use xdr_domain::audit::AuditAction;
+use xdr_domain::identity::{Email, NewInvitation, Organization, Role, User};
+use xdr_domain::inventory::{LogSource, LogSourceType, MlModel, ModelStatus};
+use xdr_domain::ports::{
+    AuditLogRepository, InventoryRepository, InvitationRepository, SecurityRepository,
+    SessionRepository,
+};
+use xdr_domain::security::detection::COWRIE_LOGIN_FAILED;
+use xdr_domain::security::{ActionLog, ActionStatus, ContainmentAction, NewEvent, RuleKind};
+use xdr_domain::{ActionLogId, EventId, InvitationId, LogSourceId, MlModelId};
+use xdr_persistence::Database;
+
+use crate::credentials::create as create_credential;
+use crate::support::{audit_entry, now, on_reuse, session, tenant, token};
+
+/// Registers an organization and gives it rows in every tenant table but `audit_anchors`
+/// (see [`anchor_audit_logs`]).
+pub fn organization(db: &Database) -> (Organization, User) {
+    let (org, admin) = tenant(db);
+    let (_, refresh) = session(db, &admin);
+    db.sessions()
+        .rotate_refresh(&refresh, &token("next"), now(), &on_reuse)
+        .unwrap();
+    create_credential(db, &admin, "aws", true);
+    invite(db, &admin);
+    detect(db, &admin);
+    inventory(db, &org);
+    (org, admin)
+}
+
+/// Prunes every organization's audit log (which anchors it), then appends one entry to each
+/// of `orgs`, so that both `audit_anchors` and `audit_logs` have rows of each.
+pub fn anchor_audit_logs(db: &Database, orgs: &[&Organization]) {
+    let pruned = db
+        .audit()
+        .prune(now() + Duration::seconds(1), now())
+        .unwrap();
+    assert_eq!(pruned.len(), orgs.len(), "{pruned:?}");
+    for org in orgs {
+        db.audit()
+            .append(
+                audit_entry(org, AuditAction::UserUpdated),
+                now() + Duration::seconds(2),
+            )
+            .unwrap();
+    }
+}
+
+fn invite(db: &Database, admin: &User) {
+    let tag = uuid::Uuid::new_v4().simple();
+    let invitation = NewInvitation {
+        id: InvitationId::generate(),
+        organization_id: admin.organization_id,
+        email: Email::parse(&format!("invitee-{tag}@example.com")).unwrap(),
+        role: Role::Analyst,
+        invited_by: admin.id,
+        token_hash: token("invitation"),
+        expires_at: now() + Duration::days(7),
+        created_at: now(),
+    };
+    let audit = xdr_domain::audit::NewAuditEntry::new(
+        admin.organization_id,
+        AuditAction::UserInvited,
+        "invitation",
+    );
+    db.invitations().create(invitation, now(), audit).unwrap();
+}
+
+/// Detection settings, events, an incident and an action on it.
+fn detect(db: &Database, admin: &User) {
+    let org = admin.organization_id;
+    let rule = RuleKind::SshBruteForce;
+    let settings = rule.default_settings();
+    db.security()
+        .set_rule_settings(org, rule, settings, now())
+        .unwrap();
+    let src_ip = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9));
+    let events = (0..settings.threshold)
+        .map(|_| NewEvent {
+            id: EventId::generate(),
+            organization_id: org,
+            event_type: COWRIE_LOGIN_FAILED.to_owned(),
+            src_ip,
+            dst_ip: None,
+            dst_port: Some(22),
+            hostname: None,
+            username: Some("root".into()),
+            message: None,
+            raw: None,
+            occurred_at: now(),
+            received_at: now(),
+        })
+        .collect();
+    let outcome = db.security().ingest(org, events, now()).unwrap();
+    let incident = *outcome.incidents_opened.first().expect("an incident opens");
+    let action = ActionLog {
+        id: ActionLogId::generate(),
+        organization_id: org,
+        incident_id: incident,
+        policy_id: None,
+        action: ContainmentAction::Notify,
+        params: "{}".into(),
+        status: ActionStatus::Recorded,
+        executor: "tests".into(),
+        result: None,
+        created_by: Some(admin.id),
+        created_at: now(),
+    };
+    db.repositories()
+        .containment
+        .record_action(&action)
+        .unwrap();
+}
+
+fn inventory(db: &Database, org: &Organization) {
+    let source = LogSource {
+        id: LogSourceId::generate(),
+        name: "honeypot".into(),
+        source_type: LogSourceType::Cowrie,
+        hostname: None,
+        description: None,
+        enabled: true,
+        created_at: now(),
+        updated_at: now(),
+    };
+    db.inventory().create_log_source(org.id, &source).unwrap();
+    let model = MlModel {
+        id: MlModelId::generate(),
+        name: "anomaly".into(),
+        kind: "isolation_forest".into(),
+        version: "1".into(),
+        status: ModelStatus::Draft,
+        metrics: "{}".into(),
+        created_at: now(),
+        updated_at: now(),
+    };
+    db.inventory().create_ml_model(org.id, &model).unwrap();
+}
