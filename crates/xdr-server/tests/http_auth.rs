@@ -52,6 +52,9 @@ async fn login_me_and_profile_update(backend: Backend) {
     .await;
     assert_eq!(updated.status, StatusCode::OK);
     assert_eq!(updated.body["user"]["full_name"], "Ada L.");
+    // `/auth/me` is served from a cache of at most 1 s, which this process clears on change.
+    let me = send(&app, get("/api/v1/auth/me", Some(&access))).await;
+    assert_eq!(me.body["user"]["full_name"], "Ada L.", "no stale profile");
     let bad = send(
         &app,
         patch("/api/v1/auth/me", Some(&access), json!({"full_name": ""})),

@@ -11,10 +11,26 @@ use crate::blocking;
 use crate::error::{AccountError, LoginError};
 use crate::principal::{ClientInfo, Principal};
 use crate::service::AuthService;
+use crate::session_cache::Profile;
 
 impl AuthService {
-    /// The caller and their organization.
-    pub async fn me(&self, principal: &Principal) -> Result<(User, Organization), AccountError> {
+    /// The caller and their organization, as `GET /auth/me` shows them: served from the
+    /// session cache when read less than its ttl (≤ 1 s) ago, like the session check itself.
+    pub async fn me(&self, principal: &Principal) -> Result<Profile, AccountError> {
+        if let Some(profile) = self
+            .cache
+            .profile(principal.user_id, principal.organization_id)
+        {
+            return Ok(profile);
+        }
+        let profile = Arc::new(self.load_me(principal).await?);
+        self.cache.remember_profile(Arc::clone(&profile));
+        Ok(profile)
+    }
+
+    /// The caller and their organization, read from storage now (never cached: the password
+    /// check of `change_password` must see the current hash).
+    async fn load_me(&self, principal: &Principal) -> Result<(User, Organization), AccountError> {
         let (users, orgs) = (
             Arc::clone(&self.store.users),
             Arc::clone(&self.store.organizations),
@@ -22,7 +38,9 @@ impl AuthService {
         let (org, id) = (principal.organization_id, principal.user_id);
         let found = blocking::run(move || Ok((users.get(org, id)?, orgs.get(org)?))).await?;
         match found {
-            (Some(user), Some(organization)) => Ok((user, organization)),
+            (Some(user), Some(organization)) if user.organization_id == org => {
+                Ok((user, organization))
+            }
             _ => Err(AccountError::NotFound),
         }
     }
@@ -39,6 +57,7 @@ impl AuthService {
         let users = Arc::clone(&self.store.users);
         let (org, id, now) = (principal.organization_id, principal.user_id, self.now());
         let updated = blocking::run(move || users.update_full_name(org, id, &name, now)).await?;
+        self.cache.forget_profile(id);
         updated.ok_or(AccountError::NotFound)
     }
 
@@ -51,7 +70,7 @@ impl AuthService {
         new: &str,
         client: &ClientInfo,
     ) -> Result<(), AccountError> {
-        let (user, organization) = self.me(principal).await?;
+        let (user, organization) = self.load_me(principal).await?;
         self.register_attempt(user.email.as_str(), client)
             .await
             .map_err(|e| match e {

@@ -104,10 +104,11 @@ pub async fn logout_all(
 #[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
 pub async fn me(state: web::Data<AppState>, auth: AuthContext) -> Result<HttpResponse, ApiError> {
-    let (user, organization) = state.auth.me(auth.principal()).await?;
+    let profile = state.auth.me(auth.principal()).await?;
+    let (user, organization) = profile.as_ref();
     Ok(HttpResponse::Ok().json(MeResponse {
-        user: UserView::from(&user),
-        organization: OrganizationView::from(&organization),
+        user: UserView::from(user),
+        organization: OrganizationView::from(organization),
     }))
 }
 
