@@ -49,6 +49,24 @@ impl RuleKind {
         }
     }
 
+    /// Whether the rule counts matching events, or distinct values among them.
+    pub fn counts_distinct_values(self) -> bool {
+        match self {
+            RuleKind::SshBruteForce => false,
+            RuleKind::PortScan | RuleKind::CredentialStuffing => true,
+        }
+    }
+
+    /// The value a distinct-value rule counts once per window: the destination port of a port
+    /// scan, the username of credential stuffing. `None` for event-counting rules.
+    pub fn counted_value(self, event: &EventFacts) -> Option<String> {
+        match self {
+            RuleKind::SshBruteForce => None,
+            RuleKind::PortScan => event.dst_port.map(|p| p.to_string()),
+            RuleKind::CredentialStuffing => event.username.clone(),
+        }
+    }
+
     fn title(self, src_ip: IpAddr, n: u32) -> String {
         match self {
             RuleKind::SshBruteForce => format!("SSH brute force from {src_ip} ({n} failed logins)"),
@@ -134,7 +152,8 @@ pub struct Detection {
 }
 
 /// Evaluates `rule` over the events of `src_ip`, keeping only those inside the window ending at
-/// `now`. Returns a detection when the threshold is reached.
+/// `now`. Returns a detection when the threshold is reached. (The reference form: storage keeps
+/// per-window tallies, see [`super::window`], and calls [`detect`] with their count.)
 pub fn evaluate(
     rule: RuleKind,
     settings: &RuleSettings,
@@ -142,26 +161,44 @@ pub fn evaluate(
     events: &[EventFacts],
     now: DateTime<Utc>,
 ) -> Option<Detection> {
-    if !settings.enabled {
-        return None;
-    }
+    detect(
+        rule,
+        settings,
+        src_ip,
+        count_in_window(rule, settings, events, now),
+    )
+}
+
+/// What `rule` counts among `events` inside its window ending at `now`: matching events, or
+/// distinct ports / usernames.
+pub fn count_in_window(
+    rule: RuleKind,
+    settings: &RuleSettings,
+    events: &[EventFacts],
+    now: DateTime<Utc>,
+) -> u32 {
     let since = now - settings.window();
     let window = events
         .iter()
         .filter(|e| e.occurred_at > since && e.occurred_at <= now && e.relevant_to(rule));
     let count = match rule {
         RuleKind::SshBruteForce => window.count(),
-        RuleKind::PortScan => window
-            .filter_map(|e| e.dst_port)
-            .collect::<BTreeSet<_>>()
-            .len(),
-        RuleKind::CredentialStuffing => window
-            .filter_map(|e| e.username.as_deref())
+        RuleKind::PortScan | RuleKind::CredentialStuffing => window
+            .filter_map(|e| rule.counted_value(e))
             .collect::<BTreeSet<_>>()
             .len(),
     };
-    let count = u32::try_from(count).unwrap_or(u32::MAX);
-    if count < settings.threshold {
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+/// A detection when `count` (what `rule` counted in its window) reaches the threshold.
+pub fn detect(
+    rule: RuleKind,
+    settings: &RuleSettings,
+    src_ip: IpAddr,
+    count: u32,
+) -> Option<Detection> {
+    if !settings.enabled || count < settings.threshold {
         return None;
     }
     let (severity, risk_score) = score(rule, count);
