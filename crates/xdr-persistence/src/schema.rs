@@ -256,6 +256,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    detection_event_counts (organization_id, rule, src_ip, second) {
+        organization_id -> Text,
+        rule -> Text,
+        src_ip -> Text,
+        second -> BigInt,
+        events -> BigInt,
+    }
+}
+
+diesel::table! {
+    detection_distinct_values (organization_id, rule, src_ip, value) {
+        organization_id -> Text,
+        rule -> Text,
+        src_ip -> Text,
+        value -> Text,
+        last_seen_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(events -> organizations (organization_id));
 diesel::joinable!(log_sources -> organizations (organization_id));
 diesel::joinable!(ml_models -> organizations (organization_id));

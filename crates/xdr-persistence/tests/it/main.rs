@@ -13,6 +13,7 @@ mod audit_chain;
 mod audit_reads;
 mod credential_secrets;
 mod credentials;
+mod detection_windows;
 mod health;
 mod migrations;
 mod organizations;

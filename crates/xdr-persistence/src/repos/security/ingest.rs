@@ -1,20 +1,28 @@
-//! Batch ingest with detection, in one transaction.
+//! Batch ingest with detection, in one transaction: the events are stored, each rule's window
+//! tallies updated (`windows`), and only the windows the batch added to are evaluated.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use xdr_domain::OrganizationId;
 use xdr_domain::ports::{IngestOutcome, RepoResult};
-use xdr_domain::security::{EventFacts, Incident, IncidentStatus, NewEvent, RuleKind, evaluate};
+use xdr_domain::security::{
+    EventFacts, Incident, IncidentStatus, NewEvent, RuleKind, RuleSettings, WindowKey, detect,
+    tally_batch,
+};
 
-use super::rules;
+use super::{rules, windows};
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
 use crate::models::{EventRow, FACT_COLUMNS, INCIDENT_COLUMNS, IncidentRow, facts};
 use crate::schema::{events, incidents, organizations};
 use crate::time::to_db;
+
+/// How much older than the longest window tallies are kept: events may claim to happen a
+/// little in the future (clock skew), and their windows must still be complete.
+const PRUNE_MARGIN: Duration = Duration::minutes(15);
 
 /// Rows per INSERT statement (13 columns each stays far below every backend's bind limit).
 const INSERT_CHUNK: usize = 500;
@@ -43,69 +51,86 @@ pub(crate) fn ingest(
 ) -> RepoResult<IngestOutcome> {
     lock_organization(conn, org)?;
     let rows: Vec<EventRow> = batch.iter().map(EventRow::from).collect();
-    for chunk in rows.chunks(INSERT_CHUNK) {
-        // Multi-row INSERTs are backend-specific in diesel (not in the multi-backend DSL).
-        let insert = diesel::insert_into(events::table).values(chunk);
-        match conn {
-            AnyConnection::Postgresql(pg) => insert.execute(pg),
-            AnyConnection::Sqlite(lite) => insert.execute(lite),
+    match conn {
+        // Multi-row INSERTs: one round trip per chunk.
+        AnyConnection::Postgresql(pg) => {
+            for chunk in rows.chunks(INSERT_CHUNK) {
+                diesel::insert_into(events::table)
+                    .values(chunk)
+                    .execute(pg)
+                    .repo()?;
+            }
         }
-        .repo()?;
+        // In-process SQLite has no round trips to save: one prepared (and cached) single-row
+        // statement is cheaper than parsing a new 500-row statement for every chunk.
+        AnyConnection::Sqlite(lite) => {
+            for row in &rows {
+                diesel::insert_into(events::table)
+                    .values(row)
+                    .execute(lite)
+                    .repo()?;
+            }
+        }
     }
     let mut outcome = IngestOutcome {
         accepted: batch.len(),
         ..IngestOutcome::default()
     };
-    let enabled: Vec<_> = rules::load(conn, org)?
-        .into_iter()
-        .filter(|(_, s)| s.enabled)
-        .collect();
-    let Some(max_window) = enabled.iter().map(|(_, s)| s.window()).max() else {
-        return Ok(outcome);
-    };
-    for (src_ip, batch_events) in by_source(&batch) {
-        let until = batch_events
-            .iter()
-            .map(|e| e.occurred_at)
-            .max()
-            .unwrap_or(now);
-        let window = window_facts(conn, org, src_ip, until - max_window, until)?;
-        for (rule, settings) in &enabled {
-            let Some(detection) = evaluate(*rule, settings, src_ip, &window, until) else {
-                continue;
-            };
-            let new_in_batch = batch_events
-                .iter()
-                .filter(|e| facts_of(e).relevant_to(*rule))
-                .count();
-            let first_seen = window
-                .iter()
-                .filter(|f| f.relevant_to(*rule) && f.occurred_at > until - settings.window())
-                .map(|f| f.occurred_at)
-                .min()
-                .unwrap_or(until);
-            match open_incident(conn, org, *rule, src_ip)? {
-                Some(mut incident) => {
-                    let added = i64::try_from(new_in_batch).unwrap_or(i64::MAX);
-                    incident.grow(&detection, added, until, now);
-                    diesel::update(incidents::table.find(incident.id.to_string()))
-                        .set(&IncidentRow::from(&incident))
-                        .execute(conn)
-                        .repo()?;
-                    outcome.incidents_updated.push(incident.id);
-                }
-                None => {
-                    let incident = Incident::open(org, &detection, first_seen, now);
-                    diesel::insert_into(incidents::table)
-                        .values(&IncidentRow::from(&incident))
-                        .execute(conn)
-                        .repo()?;
-                    outcome.incidents_opened.push(incident.id);
-                }
+    let settings: BTreeMap<RuleKind, RuleSettings> = rules::load(conn, org)?.into_iter().collect();
+    let facts: Vec<(IpAddr, EventFacts)> = batch.iter().map(|e| (e.src_ip, facts_of(e))).collect();
+    let tallies = tally_batch(facts.iter().map(|(ip, f)| (*ip, f)));
+    windows::record(conn, org, &tallies)?;
+    // Only the windows this batch added to can have changed.
+    for (key, tally) in &tallies {
+        let Some(settings) = settings.get(&key.rule).filter(|s| s.enabled) else {
+            continue;
+        };
+        let count = windows::count(conn, org, key, settings, tally.until)?;
+        let Some(detection) = detect(key.rule, settings, key.src_ip, count) else {
+            continue;
+        };
+        match open_incident(conn, org, key.rule, key.src_ip)? {
+            Some(mut incident) => {
+                incident.grow(&detection, tally.added, tally.until, now);
+                diesel::update(incidents::table.find(incident.id.to_string()))
+                    .set(&IncidentRow::from(&incident))
+                    .execute(conn)
+                    .repo()?;
+                outcome.incidents_updated.push(incident.id);
+            }
+            None => {
+                let first_seen = first_seen(conn, org, key, settings, tally.until)?;
+                let incident = Incident::open(org, &detection, first_seen, now);
+                diesel::insert_into(incidents::table)
+                    .values(&IncidentRow::from(&incident))
+                    .execute(conn)
+                    .repo()?;
+                outcome.incidents_opened.push(incident.id);
             }
         }
     }
+    if let Some(longest) = settings.values().map(RuleSettings::window).max() {
+        windows::prune(conn, org, now - longest - PRUNE_MARGIN)?;
+    }
     Ok(outcome)
+}
+
+/// The first matching event of a window that just reached its threshold. Read from the events
+/// (through the source IP index) once per incident, when it opens.
+fn first_seen(
+    conn: &mut AnyConnection,
+    org: OrganizationId,
+    key: &WindowKey,
+    settings: &RuleSettings,
+    until: DateTime<Utc>,
+) -> RepoResult<DateTime<Utc>> {
+    let since = settings.window_start(until);
+    Ok(window_facts(conn, org, key.src_ip, since, until)?
+        .iter()
+        .filter(|f| f.relevant_to(key.rule))
+        .map(|f| f.occurred_at)
+        .min()
+        .unwrap_or(until))
 }
 
 fn facts_of(e: &NewEvent) -> EventFacts {
@@ -115,14 +140,6 @@ fn facts_of(e: &NewEvent) -> EventFacts {
         username: e.username.clone(),
         occurred_at: e.occurred_at,
     }
-}
-
-fn by_source(batch: &[NewEvent]) -> BTreeMap<IpAddr, Vec<&NewEvent>> {
-    let mut map: BTreeMap<IpAddr, Vec<&NewEvent>> = BTreeMap::new();
-    for e in batch {
-        map.entry(e.src_ip).or_default().push(e);
-    }
-    map
 }
 
 /// The source IP's events in `(since, until]`, through the (organization, src_ip, occurred_at)

@@ -5,6 +5,7 @@ mod ingest;
 mod queries;
 mod rules;
 mod update;
+mod windows;
 
 use chrono::{DateTime, Utc};
 use xdr_domain::ports::{IngestOutcome, RepoResult, SecurityRepository};
