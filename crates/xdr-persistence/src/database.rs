@@ -3,6 +3,7 @@
 
 mod row_security;
 mod scope;
+mod write_gate;
 
 use std::sync::Arc;
 
@@ -30,6 +31,8 @@ pub(crate) use scope::CrossTenant;
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite writers of this process queue here instead of in SQLite's sleeping busy handler.
+    write_gate: std::sync::Arc<write_gate::WriteGate>,
 }
 
 impl std::fmt::Debug for Database {
@@ -72,7 +75,13 @@ impl Database {
         let pool = pool::build(config, target)?;
         // Fail here, not on the first request, when the database is unreachable.
         drop(pool.get()?);
-        Ok(Database { pool, backend })
+        let write_gate =
+            std::sync::Arc::new(write_gate::WriteGate::new(config.sqlite_busy_timeout));
+        Ok(Database {
+            pool,
+            backend,
+            write_gate,
+        })
     }
 
     pub fn backend(&self) -> Backend {

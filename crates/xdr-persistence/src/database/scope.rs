@@ -163,7 +163,9 @@ impl Database {
         let begin = match &*conn {
             AnyConnection::Postgresql(_) => setting.begin_postgres(),
             AnyConnection::Sqlite(_) if mode == Mode::ReadModifyWrite => {
-                SQLITE_WRITE_BEGIN.to_owned()
+                // Queue for the write lock in this process (see `write_gate`), then take it.
+                let _pass = self.write_gate.enter()?;
+                return tx::transaction(&mut conn, SQLITE_WRITE_BEGIN, f);
             }
             AnyConnection::Sqlite(_) => return f(&mut conn),
         };
