@@ -17,6 +17,7 @@ pub mod session_cache;
 pub mod tokens;
 pub mod usecases;
 pub mod vault;
+pub mod webhooks;
 
 pub use config::AuthConfig;
 pub use error::{
@@ -28,7 +29,8 @@ pub use jwt::{AccessClaims, AccessSubject, JwtKeyError, JwtKeyRing, TokenError};
 pub use password::{PasswordHashError, PasswordHasher};
 pub use principal::{ClientInfo, Principal};
 pub use security::{
-    IncidentDetail, PolicyInput, RecordExecutor, RuleChange, SecurityError, SecurityService,
+    ContainmentExecutors, IncidentDetail, PolicyInput, RecordExecutor, RuleChange, SecurityError,
+    SecurityService,
 };
 pub use service::{AuthService, IdentityStore};
 pub use tokens::{RefreshToken, TokenPair};
@@ -36,3 +38,4 @@ pub use usecases::invitations::IssuedInvitation;
 pub use usecases::login::LoggedIn;
 pub use usecases::register::{RegisterInput, Registered};
 pub use vault::{CredentialError, CredentialService, KeyRingSealer};
+pub use webhooks::{WebhookError, WebhookService};

@@ -68,6 +68,10 @@ id_type!(
 );
 id_type!(LogSourceId);
 id_type!(MlModelId);
+id_type!(
+    /// An organization's webhook endpoint (a new one each time it is configured from scratch).
+    WebhookId
+);
 
 #[cfg(test)]
 mod tests {

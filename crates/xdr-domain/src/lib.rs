@@ -15,12 +15,13 @@ pub mod ports;
 pub mod secrets;
 pub mod security;
 pub mod validation;
+pub mod webhooks;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
 pub use ids::{
     ActionLogId, AuditEntryId, CredentialId, EventId, IncidentId, InvitationId, LogSourceId,
-    MlModelId, OrganizationId, PolicyId, SessionId, UserId,
+    MlModelId, OrganizationId, PolicyId, SessionId, UserId, WebhookId,
 };
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{
     audit, auth, containment, credentials, health, invitations, organization, security, users,
+    webhooks,
 };
 use crate::json;
 use crate::metrics::Metrics;
@@ -139,6 +140,13 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
             .route("/{id}", web::get().to(credentials::get))
             .route("/{id}", web::patch().to(credentials::update))
             .route("/{id}", web::delete().to(credentials::delete)),
+    )
+    .service(
+        web::scope("/integrations/webhook")
+            .route("", web::get().to(webhooks::get))
+            .route("", web::put().to(webhooks::put))
+            .route("", web::delete().to(webhooks::delete))
+            .route("/rotate-secret", web::post().to(webhooks::rotate_secret)),
     )
     .route("/audit-logs", web::get().to(audit::list))
     .route("/audit-logs/export", web::get().to(audit::export))

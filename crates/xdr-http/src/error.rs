@@ -14,6 +14,8 @@ use xdr_auth::{
 };
 use xdr_domain::{FieldErrors, RepoError};
 
+mod webhooks;
+
 /// `{"error": {...}}`
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {

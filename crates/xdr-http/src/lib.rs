@@ -16,5 +16,5 @@ pub mod trusted_proxies;
 pub use app::{OPENAPI_PATH, app};
 pub use error::ApiError;
 pub use rate_limit::{AuthRateLimiter, RateLimitConfig};
-pub use state::{AppState, DEFAULT_BODY_LIMIT, HttpConfig};
+pub use state::{AppState, DEFAULT_BODY_LIMIT, HttpConfig, Services};
 pub use trusted_proxies::{InvalidProxy, TrustedProxies};

@@ -6,6 +6,7 @@ use utoipa::{Modify, OpenApi};
 use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{
     audit, auth, containment, credentials, health, invitations, organization, security, users,
+    webhooks,
 };
 
 #[derive(Debug, OpenApi)]
@@ -29,6 +30,7 @@ use crate::handlers::{
         log_sources::list, log_sources::create, log_sources::get, log_sources::update,
         log_sources::delete,
         ml_models::list, ml_models::create, ml_models::get, ml_models::update, ml_models::delete,
+        webhooks::get, webhooks::put, webhooks::rotate_secret, webhooks::delete,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -39,6 +41,7 @@ use crate::handlers::{
         (name = "health", description = "Liveness and readiness"),
         (name = "xdr", description = "Events, incidents, detection rules and the dashboard"),
         (name = "inventory", description = "Log sources and ML model registry records"),
+        (name = "integrations", description = "The organization's webhook for containment actions (signed deliveries)"),
     )
 )]
 pub struct ApiDoc;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use xdr_auth::{AuthService, CredentialService, InventoryService, SecurityService};
+use xdr_auth::{AuthService, CredentialService, InventoryService, SecurityService, WebhookService};
 use xdr_domain::ports::{AuditLogRepository, HealthCheck};
 
 use crate::metrics::Metrics;
@@ -31,12 +31,31 @@ impl Default for HttpConfig {
     }
 }
 
+/// The use cases the handlers call, built by the server.
+#[derive(Clone)]
+pub struct Services {
+    pub auth: Arc<AuthService>,
+    pub security: Arc<SecurityService>,
+    pub credentials: Arc<CredentialService>,
+    pub inventory: Arc<InventoryService>,
+    pub webhooks: Arc<WebhookService>,
+    /// Read side of the audit log (the use cases write it through their repositories).
+    pub audit: Arc<dyn AuditLogRepository>,
+}
+
+impl fmt::Debug for Services {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Services").finish_non_exhaustive()
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub auth: Arc<AuthService>,
     pub security: Arc<SecurityService>,
     pub credentials: Arc<CredentialService>,
     pub inventory: Arc<InventoryService>,
+    pub webhooks: Arc<WebhookService>,
     pub health: Arc<dyn HealthCheck>,
     /// Read side of the audit log (the use cases write it through their repositories).
     pub audit: Arc<dyn AuditLogRepository>,
@@ -48,23 +67,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        auth: Arc<AuthService>,
-        security: Arc<SecurityService>,
-        credentials: Arc<CredentialService>,
-        audit: Arc<dyn AuditLogRepository>,
-        inventory: Arc<InventoryService>,
-        health: Arc<dyn HealthCheck>,
-        config: HttpConfig,
-    ) -> Self {
+    pub fn new(services: Services, health: Arc<dyn HealthCheck>, config: HttpConfig) -> Self {
         let rate_limiter = config.rate_limit.map(|c| Arc::new(AuthRateLimiter::new(c)));
         Self {
-            auth,
-            security,
-            credentials,
-            inventory,
+            auth: services.auth,
+            security: services.security,
+            credentials: services.credentials,
+            inventory: services.inventory,
+            webhooks: services.webhooks,
             health,
-            audit,
+            audit: services.audit,
             config,
             rate_limiter,
             metrics: Arc::new(Metrics::default()),

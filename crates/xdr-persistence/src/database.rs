@@ -10,7 +10,7 @@ use std::sync::Arc;
 use xdr_domain::ports::{
     AuditLogRepository, ContainmentRepository, CredentialRepository, HealthCheck,
     InventoryRepository, InvitationRepository, LoginThrottleRepository, OrganizationRepository,
-    RepoResult, SecurityRepository, SessionRepository, UserRepository,
+    RepoResult, SecurityRepository, SessionRepository, UserRepository, WebhookRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
@@ -21,6 +21,7 @@ use crate::repos::{
     SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
     SqlInventoryRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
     SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlWebhookRepository,
 };
 use crate::{migrations, repos};
 
@@ -57,6 +58,7 @@ pub struct Repositories {
     pub credentials: Arc<dyn CredentialRepository>,
     pub audit: Arc<dyn AuditLogRepository>,
     pub inventory: Arc<dyn InventoryRepository>,
+    pub webhooks: Arc<dyn WebhookRepository>,
     pub health: Arc<dyn HealthCheck>,
 }
 
@@ -136,6 +138,10 @@ impl Database {
         SqlInventoryRepository::new(self.clone())
     }
 
+    pub fn webhooks(&self) -> SqlWebhookRepository {
+        SqlWebhookRepository::new(self.clone())
+    }
+
     /// All repositories as trait objects.
     pub fn repositories(&self) -> Repositories {
         Repositories {
@@ -149,6 +155,7 @@ impl Database {
             credentials: Arc::new(self.credentials()),
             audit: Arc::new(self.audit()),
             inventory: Arc::new(self.inventory()),
+            webhooks: Arc::new(self.webhooks()),
             health: Arc::new(self.clone()),
         }
     }

@@ -276,6 +276,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        organization_id -> Text,
+        url -> Text,
+        enabled -> Bool,
+        secret_sealed -> Text,
+        secret_key_version -> BigInt,
+        secret_preview -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(events -> organizations (organization_id));
 diesel::joinable!(log_sources -> organizations (organization_id));
 diesel::joinable!(ml_models -> organizations (organization_id));
@@ -306,4 +320,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_anchors,
     log_sources,
     ml_models,
+    webhook_endpoints,
 );

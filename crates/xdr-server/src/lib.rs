@@ -8,4 +8,5 @@ pub mod logging;
 pub mod serve;
 pub mod startup;
 pub mod vault;
+pub mod webhooks;
 pub mod wiring;

@@ -24,6 +24,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let database = startup::open_database(&settings, settings.server.run_migrations)?;
     let state = startup::app_state(&settings, &database)?;
     startup::check_vault(&state).await?;
+    startup::resume_deliveries(&state);
     let bind = settings.server.bind;
     let server = HttpServer::new(move || xdr_http::app(state.clone()))
         .workers(settings.server.effective_workers())

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use thiserror::Error;
 use xdr_auth::vault::KeyVersionsError;
-use xdr_auth::{AuthConfig, JwtKeyError, JwtKeyRing, PasswordHashError};
+use xdr_auth::{AuthConfig, JwtKeyError, JwtKeyRing};
 use xdr_crypto::{CryptoError, KeyRing};
 use xdr_domain::SystemClock;
 use xdr_domain::identity::LockoutPolicy;
@@ -16,7 +16,7 @@ use crate::config::{
     ConfigError, MissingVaultKeys, Settings, ensure_private_dir, resolve_jwt_keys,
     resolve_vault_keys,
 };
-use crate::wiring;
+use crate::wiring::{self, WiringError};
 
 #[derive(Debug, Error)]
 pub enum StartupError {
@@ -32,8 +32,8 @@ pub enum StartupError {
     Vault(#[from] KeyVersionsError),
     #[error("server.trusted_proxies: {0}")]
     TrustedProxies(#[from] InvalidProxy),
-    #[error("password hashing: {0}")]
-    Hashing(#[from] PasswordHashError),
+    #[error(transparent)]
+    Wiring(#[from] WiringError),
     #[error("setting out of range: {0}")]
     OutOfRange(String),
 }
@@ -127,11 +127,23 @@ pub fn vault_ring(settings: &Settings, missing: MissingVaultKeys) -> Result<KeyR
     Ok(KeyRing::new(resolved.keys, resolved.active_version)?)
 }
 
-/// Refuses to serve when stored secrets name vault key versions that are not configured,
-/// rather than failing later on every request that reads them.
+/// Refuses to serve when stored secrets (credentials, webhook secrets) name vault key
+/// versions that are not configured, rather than failing later on every request that reads
+/// them.
 pub async fn check_vault(state: &AppState) -> Result<(), StartupError> {
     state.credentials.ensure_key_versions_configured().await?;
+    state.webhooks.ensure_key_versions_configured().await?;
     Ok(())
+}
+
+/// Queues again, in the background, the webhook deliveries a previous run left `pending`.
+pub fn resume_deliveries(state: &AppState) {
+    let webhooks = std::sync::Arc::clone(&state.webhooks);
+    actix_web::rt::spawn(async move {
+        if let Err(error) = webhooks.resume_pending().await {
+            tracing::error!(error = %error, "could not re-queue unfinished webhook deliveries");
+        }
+    });
 }
 
 pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
@@ -169,6 +181,7 @@ pub fn app_state(settings: &Settings, database: &Database) -> Result<AppState, S
         jwt,
         vault,
         http,
+        settings.webhooks.delivery_config(),
         Arc::new(SystemClock),
     )?)
 }

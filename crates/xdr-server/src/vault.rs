@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use thiserror::Error;
 use xdr_auth::InternalError;
+use xdr_auth::vault::RewrapReport;
 use xdr_domain::SystemClock;
 
 use crate::config::{self, ConfigError, MissingVaultKeys, Settings};
@@ -56,7 +57,19 @@ pub struct RewrapOutput {
     pub retirable_versions: Vec<u32>,
 }
 
-/// Re-seals every stored secret with the active key, `batch_size` at a time. Refuses first
+/// The two stores' reports as one (counts summed per key version).
+fn merge(mut total: RewrapReport, other: RewrapReport) -> RewrapReport {
+    total.resealed += other.resealed;
+    total.changed_concurrently += other.changed_concurrently;
+    total.failed += other.failed;
+    for (version, count) in other.key_versions {
+        *total.key_versions.entry(version).or_insert(0) += count;
+    }
+    total
+}
+
+/// Re-seals every stored secret (credential secrets and webhook signing secrets) with the
+/// active key, `batch_size` at a time. Refuses first
 /// when stored secrets name a key version that is not configured.
 pub async fn rewrap(
     settings: &Settings,
@@ -65,12 +78,20 @@ pub async fn rewrap(
     let database = startup::open_database(settings, false)?;
     let ring = startup::vault_ring(settings, MissingVaultKeys::Refuse)?;
     let configured = ring.versions();
-    let service = wiring::credential_service(&database, ring, Arc::new(SystemClock));
+    let clock = Arc::new(SystemClock);
+    let service = wiring::credential_service(&database, ring.clone(), clock.clone());
+    let webhooks = wiring::webhook_secrets(&database, ring, clock);
     service
         .ensure_key_versions_configured()
         .await
         .map_err(StartupError::from)?;
-    let report = service.rewrap(batch_size).await?;
+    webhooks
+        .ensure_key_versions_configured()
+        .await
+        .map_err(StartupError::from)?;
+    let credentials = service.rewrap(batch_size).await?;
+    let webhook_report = webhooks.rewrap(batch_size).await?;
+    let report = merge(credentials, webhook_report);
     let mut counts = report.key_versions;
     for version in &configured {
         counts.entry(*version).or_insert(0);

@@ -214,3 +214,81 @@ fn unknown_key_in_file_is_named() {
         }
     }
 }
+
+#[test]
+fn webhook_settings_out_of_range() {
+    for (var, value, key) in [
+        (
+            "MINI_XDR__WEBHOOKS__TIMEOUT_SECONDS",
+            "0",
+            "webhooks.timeout_seconds",
+        ),
+        (
+            "MINI_XDR__WEBHOOKS__TIMEOUT_SECONDS",
+            "61",
+            "webhooks.timeout_seconds",
+        ),
+        (
+            "MINI_XDR__WEBHOOKS__MAX_ATTEMPTS",
+            "0",
+            "webhooks.max_attempts",
+        ),
+        (
+            "MINI_XDR__WEBHOOKS__MAX_ATTEMPTS",
+            "11",
+            "webhooks.max_attempts",
+        ),
+        (
+            "MINI_XDR__WEBHOOKS__RETRY_BACKOFF_MS",
+            "1",
+            "webhooks.retry_backoff_ms",
+        ),
+        (
+            "MINI_XDR__WEBHOOKS__QUEUE_CAPACITY",
+            "0",
+            "webhooks.queue_capacity",
+        ),
+        (
+            "MINI_XDR__WEBHOOKS__CONCURRENCY",
+            "0",
+            "webhooks.concurrency",
+        ),
+    ] {
+        assert_rejected(var, value, &[key, "must be between"]);
+    }
+    assert_rejected(
+        "MINI_XDR__WEBHOOKS__ALLOW_HTTP",
+        "yes",
+        &["expected true or false"],
+    );
+}
+
+#[test]
+fn webhook_settings_reach_the_delivery_config() {
+    let settings = load_env(&[
+        ("MINI_XDR__WEBHOOKS__TIMEOUT_SECONDS", "9"),
+        ("MINI_XDR__WEBHOOKS__MAX_ATTEMPTS", "5"),
+        ("MINI_XDR__WEBHOOKS__RETRY_BACKOFF_MS", "250"),
+    ])
+    .unwrap();
+    let config = settings.webhooks.delivery_config();
+    assert_eq!(config.timeout.as_secs(), 9);
+    assert_eq!(config.retry.max_attempts, 5);
+    assert_eq!(config.retry.base_backoff.as_millis(), 250);
+    assert!(!config.url_policy.allow_http && !config.url_policy.allow_private_networks);
+}
+
+#[test]
+fn loosening_the_webhook_guard_is_a_warning() {
+    assert!(load_env(&[]).unwrap().warnings().is_empty());
+    for (var, needle) in [
+        ("MINI_XDR__WEBHOOKS__ALLOW_HTTP", "webhooks.allow_http"),
+        (
+            "MINI_XDR__WEBHOOKS__ALLOW_PRIVATE_NETWORKS",
+            "webhooks.allow_private_networks",
+        ),
+    ] {
+        let warnings = load_env(&[(var, "true")]).unwrap().warnings();
+        assert!(warnings.iter().any(|w| w.contains(needle)), "{warnings:?}");
+    }
+}

@@ -2,6 +2,8 @@
 //! of organization A using the ids of organization B gets 404 (or a list without B's data), and
 //! B's data is unchanged afterwards. The routes come from the document itself, so a new
 //! endpoint is covered (or fails this test until it is given a sample body) without editing it.
+//! Deletes run last: a delete of the caller's own singleton (its webhook) would otherwise turn
+//! the later routes on it into 404s.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -85,6 +87,9 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
             json!({"name": "A model", "kind": "lstm", "version": "1", "metrics": {"auc": 0.5}})
         }
         ("patch", "/api/v1/ml-models/{id}") => json!({"status": "retired", "metrics": {}}),
+        ("put", "/api/v1/integrations/webhook") => {
+            json!({"url": "https://hooks.acme.example/matrix", "enabled": false})
+        }
         _ => return None,
     };
     Some(body)
@@ -116,6 +121,7 @@ where
         "/api/v1/audit-logs",
         "/api/v1/log-sources",
         "/api/v1/ml-models",
+        "/api/v1/integrations/webhook",
     ] {
         let reply = send(app, get(path, Some(&b.access))).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");
@@ -196,6 +202,23 @@ async fn isolation_matrix(backend: Backend) {
     .await
     .body["id"]
         .clone();
+    // Each has a webhook (B's URL and secret must never show in A's answers).
+    let mut b_webhook = Value::Null;
+    for (org, url) in [
+        (&a, "https://hooks.acme.example/a"),
+        (&b, "https://hooks.globex.example/b-only-path"),
+    ] {
+        let reply = send(
+            &app,
+            TestRequest::put()
+                .uri("/api/v1/integrations/webhook")
+                .insert_header(("Authorization", format!("Bearer {}", org.access)))
+                .set_json(json!({"url": url, "enabled": false})),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        b_webhook = reply.body;
+    }
     let b_session = send(&app, get("/api/v1/auth/sessions", Some(&b.access)))
         .await
         .body["items"][0]["id"]
@@ -219,78 +242,84 @@ async fn isolation_matrix(backend: Backend) {
         .iter()
         .map(|(_, v)| v.as_str().unwrap().to_owned())
         .chain([b.org_id.clone(), b.user_id.clone()])
+        .chain(["hooks.globex.example".to_owned()])
+        .chain([b_webhook["secret"].as_str().unwrap().to_owned()])
         .collect();
     let before = snapshot(&app, &b).await;
 
     let doc = send(&app, get("/api/openapi.json", None)).await.body;
-    let mut covered = 0;
+    let mut routes: Vec<(&String, &Value, &str)> = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in ["get", "post", "put", "patch", "delete"] {
-            if item.get(method).is_none() {
-                continue;
+            if item.get(method).is_some() {
+                routes.push((path, item, method));
             }
-            if NOT_TENANT_ROUTES
-                .iter()
-                .any(|(m, p, _)| *m == method && p == path)
-            {
-                continue;
-            }
-            if path == "/docs" || path == "/api/openapi.json" {
-                continue;
-            }
-            let mut uri = path.clone();
-            let by_id = path.contains("{id}");
-            if by_id {
-                let id = b_ids
-                    .iter()
-                    .find(|(p, _)| p == path)
-                    .unwrap_or_else(|| {
-                        panic!("{method} {path}: give the matrix an id of organization B for it")
-                    })
-                    .1
-                    .as_str()
-                    .unwrap()
-                    .to_owned();
-                uri = uri.replace("{id}", &id);
-            }
-            uri = uri.replace("{rule}", "ssh_brute_force");
-            let mut req = TestRequest::default()
-                .method(method.to_uppercase().parse().unwrap())
-                .uri(&uri)
-                .insert_header(("Authorization", format!("Bearer {}", a.access)));
-            let has_body = item[method].get("requestBody").is_some();
-            if has_body {
-                let body = sample_body(method, path).unwrap_or_else(|| {
-                    panic!("{method} {path}: add a sample body to the isolation matrix")
-                });
-                req = req.set_json(body);
-            }
-            let reply = send(&app, req).await;
-            if by_id {
-                assert_eq!(
-                    reply.status,
-                    StatusCode::NOT_FOUND,
-                    "{method} {uri}: {:?}",
-                    reply.body
-                );
-                assert_eq!(reply.code(), "not_found");
-            } else {
-                assert!(
-                    reply.status.is_success(),
-                    "{method} {uri}: {} {:?}",
-                    reply.status,
-                    reply.body
-                );
-                let text = reply.body.to_string();
-                for id in &every_b_id {
-                    assert!(
-                        !text.contains(id.as_str()),
-                        "{method} {uri} shows B's id {id}"
-                    );
-                }
-            }
-            covered += 1;
         }
+    }
+    routes.sort_by_key(|(_, _, method)| *method == "delete");
+    let mut covered = 0;
+    for (path, item, method) in routes {
+        if NOT_TENANT_ROUTES
+            .iter()
+            .any(|(m, p, _)| *m == method && p == path)
+        {
+            continue;
+        }
+        if path == "/docs" || path == "/api/openapi.json" {
+            continue;
+        }
+        let mut uri = path.clone();
+        let by_id = path.contains("{id}");
+        if by_id {
+            let id = b_ids
+                .iter()
+                .find(|(p, _)| p == path)
+                .unwrap_or_else(|| {
+                    panic!("{method} {path}: give the matrix an id of organization B for it")
+                })
+                .1
+                .as_str()
+                .unwrap()
+                .to_owned();
+            uri = uri.replace("{id}", &id);
+        }
+        uri = uri.replace("{rule}", "ssh_brute_force");
+        let mut req = TestRequest::default()
+            .method(method.to_uppercase().parse().unwrap())
+            .uri(&uri)
+            .insert_header(("Authorization", format!("Bearer {}", a.access)));
+        let has_body = item[method].get("requestBody").is_some();
+        if has_body {
+            let body = sample_body(method, path).unwrap_or_else(|| {
+                panic!("{method} {path}: add a sample body to the isolation matrix")
+            });
+            req = req.set_json(body);
+        }
+        let reply = send(&app, req).await;
+        if by_id {
+            assert_eq!(
+                reply.status,
+                StatusCode::NOT_FOUND,
+                "{method} {uri}: {:?}",
+                reply.body
+            );
+            assert_eq!(reply.code(), "not_found");
+        } else {
+            assert!(
+                reply.status.is_success(),
+                "{method} {uri}: {} {:?}",
+                reply.status,
+                reply.body
+            );
+            let text = reply.body.to_string();
+            for id in &every_b_id {
+                assert!(
+                    !text.contains(id.as_str()),
+                    "{method} {uri} shows B's id {id}"
+                );
+            }
+        }
+        covered += 1;
     }
     let after = snapshot(&app, &b).await;
     assert_eq!(before, after, "organization B's data changed");

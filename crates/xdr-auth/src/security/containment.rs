@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use xdr_domain::identity::Role;
-use xdr_domain::ports::{ActionExecutor, ContainmentRepository, RepoResult, SecurityRepository};
+use xdr_domain::ports::{
+    ActionExecutor, ContainmentRepository, ExecutorDirectory, RepoResult, SecurityRepository,
+};
 use xdr_domain::security::{
     ActionLog, ContainmentAction, ContainmentPolicy, Incident, matching_policies,
 };
@@ -28,29 +30,48 @@ pub struct PolicyInput {
     pub priority: i32,
 }
 
-fn act(
-    executor: &dyn ActionExecutor,
-    incident: &Incident,
-    action: ContainmentAction,
-    params: &str,
+/// Who took an action: a policy, or a user by hand.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
     policy: Option<PolicyId>,
     by: Option<UserId>,
     now: DateTime<Utc>,
-) -> ActionLog {
+}
+
+/// Takes `action` on `incident` with the organization's executor: decides, logs, then hands
+/// the logged action to the executor (a webhook delivery continues in the background; when the
+/// hand-off itself ends the action, e.g. a full delivery queue, that outcome is stored).
+fn act(
+    executors: &dyn ExecutorDirectory,
+    containment: &dyn ContainmentRepository,
+    incident: &Incident,
+    action: ContainmentAction,
+    params: &str,
+    origin: Origin,
+) -> RepoResult<ActionLog> {
+    let executor: Arc<dyn ActionExecutor> = executors.executor_for(incident.organization_id)?;
     let execution = executor.execute(incident, action, params);
-    ActionLog {
+    let mut log = ActionLog {
         id: ActionLogId::generate(),
         organization_id: incident.organization_id,
         incident_id: incident.id,
-        policy_id: policy,
+        policy_id: origin.policy,
         action,
         params: params.to_owned(),
         status: execution.status,
         executor: executor.name().to_owned(),
         result: execution.result,
-        created_by: by,
-        created_at: now,
+        created_by: origin.by,
+        created_at: origin.now,
+    };
+    containment.record_action(&log)?;
+    if let Some(done) = executor.hand_off(&log) {
+        let result = done.result.clone().unwrap_or_default();
+        containment.finish_action(log.organization_id, log.id, done.status, &result)?;
+        log.status = done.status;
+        log.result = done.result;
     }
+    Ok(log)
 }
 
 /// Runs every matching policy that has not yet acted on each incident (a policy acts once per
@@ -58,7 +79,7 @@ fn act(
 pub(crate) fn apply_policies(
     incidents: &dyn SecurityRepository,
     containment: &dyn ContainmentRepository,
-    executor: &dyn ActionExecutor,
+    executors: &dyn ExecutorDirectory,
     org: OrganizationId,
     touched: &[IncidentId],
     now: DateTime<Utc>,
@@ -76,16 +97,19 @@ pub(crate) fn apply_policies(
             if containment.policy_acted(org, incident.id, policy.id)? {
                 continue;
             }
-            let log = act(
-                executor,
+            let origin = Origin {
+                policy: Some(policy.id),
+                by: None,
+                now,
+            };
+            act(
+                executors,
+                containment,
                 &incident,
                 policy.action,
                 &policy.action_params,
-                Some(policy.id),
-                None,
-                now,
-            );
-            containment.record_action(&log)?;
+                origin,
+            )?;
             taken += 1;
         }
     }
@@ -102,7 +126,8 @@ fn policy_conflict(e: RepoError) -> SecurityError {
 }
 
 impl SecurityService {
-    /// A manual action on an incident (soc_lead), carried out now and logged.
+    /// A manual action on an incident (soc_lead), logged now; a webhook delivers it in the
+    /// background (the returned log is then `pending`).
     pub async fn take_action(
         &self,
         principal: &Principal,
@@ -111,30 +136,29 @@ impl SecurityService {
         params: String,
     ) -> Result<ActionLog, SecurityError> {
         require(principal, Role::SocLead)?;
-        let (repo, containment, executor) = (
+        let (repo, containment, executors) = (
             Arc::clone(&self.repo),
             Arc::clone(&self.containment),
-            Arc::clone(&self.executor),
+            Arc::clone(&self.executors),
         );
-        let (org, by, now) = (
-            principal.organization_id,
-            principal.user_id,
-            self.clock.now(),
-        );
+        let origin = Origin {
+            policy: None,
+            by: Some(principal.user_id),
+            now: self.clock.now(),
+        };
+        let org = principal.organization_id;
         let log = blocking::run(move || {
             let Some(incident) = repo.get_incident(org, incident)? else {
                 return Ok(None);
             };
             let log = act(
-                executor.as_ref(),
+                executors.as_ref(),
+                containment.as_ref(),
                 &incident,
                 action,
                 &params,
-                None,
-                Some(by),
-                now,
-            );
-            containment.record_action(&log)?;
+                origin,
+            )?;
             Ok(Some(log))
         })
         .await?;

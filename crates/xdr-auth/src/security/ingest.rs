@@ -23,10 +23,10 @@ impl SecurityService {
         let now = self.clock.now();
         let org = principal.organization_id;
         let events = validate_batch(org, inputs, now).map_err(SecurityError::Validation)?;
-        let (repo, containment, executor) = (
+        let (repo, containment, executors) = (
             Arc::clone(&self.repo),
             Arc::clone(&self.containment),
-            Arc::clone(&self.executor),
+            Arc::clone(&self.executors),
         );
         let outcome = blocking::run(move || {
             let outcome = repo.ingest(org, events, now)?;
@@ -36,11 +36,12 @@ impl SecurityService {
                 .chain(&outcome.incidents_updated)
                 .copied()
                 .collect();
-            // The events are committed; containment runs on what they opened or grew.
+            // The events are committed; containment runs on what they opened or grew. A webhook
+            // delivery is only queued here: the request never waits on the network.
             apply_policies(
                 repo.as_ref(),
                 containment.as_ref(),
-                executor.as_ref(),
+                executors.as_ref(),
                 org,
                 &touched,
                 now,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use thiserror::Error;
 use xdr_domain::identity::Role;
-use xdr_domain::ports::{ActionExecutor, ContainmentRepository, SecurityRepository};
+use xdr_domain::ports::{ContainmentRepository, ExecutorDirectory, SecurityRepository};
 use xdr_domain::security::IncidentStatus;
 use xdr_domain::{Clock, FieldErrors, RepoError};
 
@@ -22,7 +22,7 @@ use crate::error::InternalError;
 use crate::principal::Principal;
 
 pub use containment::PolicyInput;
-pub use executors::RecordExecutor;
+pub use executors::{ContainmentExecutors, RecordExecutor};
 pub use incidents::IncidentDetail;
 
 /// Events shown with an incident's detail.
@@ -66,7 +66,7 @@ impl SecurityError {
 pub struct SecurityService {
     repo: Arc<dyn SecurityRepository>,
     containment: Arc<dyn ContainmentRepository>,
-    executor: Arc<dyn ActionExecutor>,
+    executors: Arc<dyn ExecutorDirectory>,
     clock: Arc<dyn Clock>,
 }
 
@@ -80,13 +80,13 @@ impl SecurityService {
     pub fn new(
         repo: Arc<dyn SecurityRepository>,
         containment: Arc<dyn ContainmentRepository>,
-        executor: Arc<dyn ActionExecutor>,
+        executors: Arc<dyn ExecutorDirectory>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             repo,
             containment,
-            executor,
+            executors,
             clock,
         }
     }

@@ -38,8 +38,8 @@ impl From<SealError> for CredentialError {
 #[derive(Debug, Error)]
 pub enum KeyVersionsError {
     #[error(
-        "stored credential secrets are sealed with vault key version(s) {}, which are not \
-         configured: add those keys to `vault.keys` or the vault keys file (restore them from \
+        "stored secrets (cloud credentials or webhook signing secrets) are sealed with vault key \
+         version(s) {}, which are not configured: add those keys to `vault.keys` or the vault keys file (restore them from \
          backup); refusing to start rather than fail on every request",
         describe(.0)
     )]

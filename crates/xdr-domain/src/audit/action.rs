@@ -29,6 +29,9 @@ pub enum AuditAction {
     EnrollmentTokenCreated,
     EnrollmentTokenRevoked,
     OnboardingCompleted,
+    WebhookConfigured,
+    WebhookSecretRotated,
+    WebhookDeleted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -36,7 +39,7 @@ pub enum AuditAction {
 pub struct UnknownAuditAction(pub String);
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::AuthRegister,
         AuditAction::AuthLogin,
         AuditAction::AuthLoginFailed,
@@ -58,6 +61,9 @@ impl AuditAction {
         AuditAction::EnrollmentTokenCreated,
         AuditAction::EnrollmentTokenRevoked,
         AuditAction::OnboardingCompleted,
+        AuditAction::WebhookConfigured,
+        AuditAction::WebhookSecretRotated,
+        AuditAction::WebhookDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +89,9 @@ impl AuditAction {
             AuditAction::EnrollmentTokenCreated => "enrollment_token.created",
             AuditAction::EnrollmentTokenRevoked => "enrollment_token.revoked",
             AuditAction::OnboardingCompleted => "onboarding.completed",
+            AuditAction::WebhookConfigured => "webhook.configured",
+            AuditAction::WebhookSecretRotated => "webhook.secret_rotated",
+            AuditAction::WebhookDeleted => "webhook.deleted",
         }
     }
 }

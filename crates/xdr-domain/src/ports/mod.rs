@@ -9,6 +9,7 @@ mod identity;
 mod inventory;
 mod security;
 mod vault;
+mod webhooks;
 
 use crate::error::RepoError;
 
@@ -18,8 +19,11 @@ pub use identity::{
     UserRepository,
 };
 pub use inventory::InventoryRepository;
-pub use security::{ActionExecutor, ContainmentRepository, IngestOutcome, SecurityRepository};
+pub use security::{
+    ActionExecutor, ContainmentRepository, ExecutorDirectory, IngestOutcome, SecurityRepository,
+};
 pub use vault::{CredentialRepository, Sealer};
+pub use webhooks::WebhookRepository;
 
 pub type RepoResult<T> = Result<T, RepoError>;
 

@@ -1,13 +1,15 @@
 //! Events, incidents, detection settings, containment.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
-use crate::ids::{IncidentId, OrganizationId, PolicyId};
+use crate::ids::{ActionLogId, IncidentId, OrganizationId, PolicyId};
 use crate::pagination::PageRequest;
 use crate::security::event::Event;
 use crate::security::{
-    ActionLog, ContainmentAction, ContainmentPolicy, DashboardSummary, EventFilter, Execution,
-    Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter, NewEvent, RuleKind,
+    ActionLog, ActionStatus, ContainmentAction, ContainmentPolicy, DashboardSummary, EventFilter,
+    Execution, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter, NewEvent, RuleKind,
     RuleSettings,
 };
 
@@ -108,6 +110,27 @@ pub trait ContainmentRepository: Send + Sync {
 
     fn record_action(&self, log: &ActionLog) -> RepoResult<()>;
 
+    fn get_action(&self, org: OrganizationId, id: ActionLogId) -> RepoResult<Option<ActionLog>>;
+
+    /// Concludes a `pending` action with its final `status` and `result`. False when `org` has
+    /// no such action or it is no longer pending (a duplicate delivery never overwrites).
+    fn finish_action(
+        &self,
+        org: OrganizationId,
+        id: ActionLogId,
+        status: ActionStatus,
+        result: &str,
+    ) -> RepoResult<bool>;
+
+    /// Start-up maintenance across all organizations: up to `limit` actions of `executor`
+    /// still `pending` (oldest first), after `after` when given.
+    fn pending_actions(
+        &self,
+        executor: &str,
+        after: Option<ActionLogId>,
+        limit: u32,
+    ) -> RepoResult<Vec<ActionLog>>;
+
     /// Actions of `org` (of one incident when given), newest first.
     fn actions(
         &self,
@@ -122,5 +145,21 @@ pub trait ActionExecutor: Send + Sync {
     /// The name stored in the action log (`record`, `webhook`...).
     fn name(&self) -> &'static str;
 
+    /// Decides what the action log says when the action is taken: a final status, or
+    /// `pending` when the work goes on after the log is written (see [`Self::hand_off`]).
     fn execute(&self, incident: &Incident, action: ContainmentAction, params: &str) -> Execution;
+
+    /// Called once `log` is stored, to start work that finishes later (a delivery). Must not
+    /// wait on the network. Returns the final outcome when the hand-off itself ends the action
+    /// (e.g. the delivery queue is full); the caller stores it.
+    fn hand_off(&self, log: &ActionLog) -> Option<Execution> {
+        let _ = log;
+        None
+    }
+}
+
+/// Picks the executor of an organization's actions (its webhook when it has an enabled one,
+/// the record executor otherwise).
+pub trait ExecutorDirectory: Send + Sync {
+    fn executor_for(&self, org: OrganizationId) -> RepoResult<Arc<dyn ActionExecutor>>;
 }

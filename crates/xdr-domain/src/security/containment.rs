@@ -145,15 +145,26 @@ pub fn matching_policies<'a>(
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActionStatus {
+    /// Logged only (the `record` executor): the log is the hand-off.
     Recorded,
+    /// Decided and handed to a delivery that has not finished yet (the `webhook` executor).
+    Pending,
     Succeeded,
     Failed,
 }
 
 impl ActionStatus {
+    pub const ALL: [ActionStatus; 4] = [
+        ActionStatus::Recorded,
+        ActionStatus::Pending,
+        ActionStatus::Succeeded,
+        ActionStatus::Failed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ActionStatus::Recorded => "recorded",
+            ActionStatus::Pending => "pending",
             ActionStatus::Succeeded => "succeeded",
             ActionStatus::Failed => "failed",
         }
@@ -164,14 +175,10 @@ impl FromStr for ActionStatus {
     type Err = UnknownValue;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [
-            ActionStatus::Recorded,
-            ActionStatus::Succeeded,
-            ActionStatus::Failed,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == s)
-        .ok_or_else(|| UnknownValue(s.to_owned()))
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| UnknownValue(s.to_owned()))
     }
 }
 
@@ -271,6 +278,9 @@ mod tests {
         }
         for a in ContainmentAction::ALL {
             assert_eq!(a.as_str().parse::<ContainmentAction>().unwrap(), a);
+        }
+        for s in ActionStatus::ALL {
+            assert_eq!(s.as_str().parse::<ActionStatus>().unwrap(), s);
         }
     }
 }

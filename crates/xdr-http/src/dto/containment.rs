@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use xdr_domain::security::{ActionLog, ContainmentPolicy};
+use xdr_domain::security::{ActionLog, ActionStatus, ContainmentPolicy};
 
 fn json_or_string(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))
@@ -91,6 +91,28 @@ pub struct ActionRequest {
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// `recorded` (the record executor: the log is the hand-off), `pending` (a webhook delivery
+/// has not finished yet), then `succeeded` or `failed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatusView {
+    Recorded,
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+impl From<ActionStatus> for ActionStatusView {
+    fn from(s: ActionStatus) -> Self {
+        match s {
+            ActionStatus::Recorded => Self::Recorded,
+            ActionStatus::Pending => Self::Pending,
+            ActionStatus::Succeeded => Self::Succeeded,
+            ActionStatus::Failed => Self::Failed,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ActionLogView {
     pub id: Uuid,
@@ -100,10 +122,11 @@ pub struct ActionLogView {
     pub action: String,
     #[schema(value_type = Object)]
     pub params: serde_json::Value,
-    /// recorded, succeeded or failed.
-    pub status: String,
+    pub status: ActionStatusView,
+    /// `record` or `webhook`.
     #[schema(example = "record")]
     pub executor: String,
+    /// What happened: `HTTP 200 after 2 attempts`, `refused: address 10.0.0.5 is private`...
     pub result: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
@@ -117,7 +140,7 @@ impl From<&ActionLog> for ActionLogView {
             policy_id: a.policy_id.map(|p| p.as_uuid()),
             action: a.action.as_str().to_owned(),
             params: json_or_string(&a.params),
-            status: a.status.as_str().to_owned(),
+            status: a.status.into(),
             executor: a.executor.clone(),
             result: a.result.clone(),
             created_by: a.created_by.map(|u| u.as_uuid()),

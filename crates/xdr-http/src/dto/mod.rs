@@ -11,3 +11,4 @@ pub mod inventory;
 pub mod page;
 pub mod secret;
 pub mod security;
+pub mod webhooks;

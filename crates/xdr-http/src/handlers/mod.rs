@@ -10,3 +10,4 @@ pub mod invitations;
 pub mod organization;
 pub mod security;
 pub mod users;
+pub mod webhooks;

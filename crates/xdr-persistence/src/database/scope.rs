@@ -38,6 +38,9 @@ pub(crate) enum CrossTenant {
     /// The vault's key versions: secrets sealed with an old key (`vault rewrap`) and the count
     /// of secrets per key version (start-up check, rewrap report).
     VaultKeyVersions,
+    /// Webhook deliveries a stopped server left `pending`, re-queued at start-up (each is then
+    /// finished in its own organization's scope).
+    PendingDeliveries,
 }
 
 impl CrossTenant {
@@ -49,6 +52,7 @@ impl CrossTenant {
             CrossTenant::InvitationByTokenHash => "invitation_by_token_hash",
             CrossTenant::AuditPrune => "audit_prune",
             CrossTenant::VaultKeyVersions => "vault_key_versions",
+            CrossTenant::PendingDeliveries => "pending_deliveries",
         }
     }
 }

@@ -17,6 +17,7 @@ mod organization;
 mod session;
 mod throttle;
 mod user;
+mod webhook;
 
 pub(crate) use audit::{AUDIT_COLUMNS, AnchorRow, AuditRow, ChainHeadRow};
 pub(crate) use containment::{ACTION_COLUMNS, ActionRow, POLICY_COLUMNS, PolicyRow};
@@ -35,6 +36,7 @@ pub(crate) use organization::{NewOrganizationRow, ORGANIZATION_COLUMNS, Organiza
 pub(crate) use session::{NewSessionRow, RetiredTokenRow, SESSION_COLUMNS, SessionRow};
 pub(crate) use throttle::{THROTTLE_COLUMNS, ThrottleRow};
 pub(crate) use user::{NewUserRow, USER_COLUMNS, UserRow};
+pub(crate) use webhook::{SEALED_WEBHOOK_COLUMNS, SealedWebhookRow, WEBHOOK_COLUMNS, WebhookRow};
 
 use std::str::FromStr;
 

@@ -1,10 +1,10 @@
 use diesel::dsl::exists;
 use diesel::prelude::*;
 use xdr_domain::ports::{ContainmentRepository, RepoResult};
-use xdr_domain::security::{ActionLog, ContainmentPolicy};
-use xdr_domain::{IncidentId, OrganizationId, PageRequest, PolicyId};
+use xdr_domain::security::{ActionLog, ActionStatus, ContainmentPolicy};
+use xdr_domain::{ActionLogId, IncidentId, OrganizationId, PageRequest, PolicyId};
 
-use crate::database::Database;
+use crate::database::{CrossTenant, Database};
 use crate::error::DbResultExt;
 use crate::models::{ACTION_COLUMNS, ActionRow, POLICY_COLUMNS, PolicyRow};
 use crate::schema::{action_logs, containment_policies};
@@ -114,6 +114,68 @@ impl ContainmentRepository for SqlContainmentRepository {
                 .repo()?;
             Ok(())
         })
+    }
+
+    fn get_action(&self, org: OrganizationId, id: ActionLogId) -> RepoResult<Option<ActionLog>> {
+        self.db
+            .tenant(org, |conn| {
+                action_logs::table
+                    .filter(action_logs::organization_id.eq(org.to_string()))
+                    .filter(action_logs::id.eq(id.to_string()))
+                    .select(ACTION_COLUMNS)
+                    .first::<ActionRow>(conn)
+                    .optional()
+                    .repo()
+            })?
+            .map(ActionLog::try_from)
+            .transpose()
+    }
+
+    fn finish_action(
+        &self,
+        org: OrganizationId,
+        id: ActionLogId,
+        status: ActionStatus,
+        result: &str,
+    ) -> RepoResult<bool> {
+        let changed = self.db.tenant(org, |conn| {
+            diesel::update(action_logs::table)
+                .filter(action_logs::organization_id.eq(org.to_string()))
+                .filter(action_logs::id.eq(id.to_string()))
+                .filter(action_logs::status.eq(ActionStatus::Pending.as_str()))
+                .set((
+                    action_logs::status.eq(status.as_str()),
+                    action_logs::result.eq(result),
+                ))
+                .execute(conn)
+                .repo()
+        })?;
+        Ok(changed > 0)
+    }
+
+    fn pending_actions(
+        &self,
+        executor: &str,
+        after: Option<ActionLogId>,
+        limit: u32,
+    ) -> RepoResult<Vec<ActionLog>> {
+        let mut query = action_logs::table
+            .filter(action_logs::status.eq(ActionStatus::Pending.as_str()))
+            .filter(action_logs::executor.eq(executor))
+            .select(ACTION_COLUMNS)
+            .order(action_logs::id.asc())
+            .limit(i64::from(limit))
+            .into_boxed();
+        if let Some(after) = after {
+            query = query.filter(action_logs::id.gt(after.to_string()));
+        }
+        self.db
+            .cross_tenant(CrossTenant::PendingDeliveries, |conn| {
+                query.load::<ActionRow>(conn).repo()
+            })?
+            .into_iter()
+            .map(ActionLog::try_from)
+            .collect()
     }
 
     fn actions(

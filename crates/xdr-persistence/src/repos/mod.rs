@@ -13,6 +13,7 @@ mod sessions;
 mod throttle;
 mod user_access;
 mod users;
+mod webhooks;
 
 pub use audit::SqlAuditLogRepository;
 pub use containment::SqlContainmentRepository;
@@ -24,3 +25,4 @@ pub use security::SqlSecurityRepository;
 pub use sessions::SqlSessionRepository;
 pub use throttle::SqlLoginThrottleRepository;
 pub use users::SqlUserRepository;
+pub use webhooks::SqlWebhookRepository;

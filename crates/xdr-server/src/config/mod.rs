@@ -17,6 +17,7 @@ mod secrets;
 mod settings;
 mod validate;
 mod vault_keys;
+mod webhooks;
 
 pub use env::ENV_PREFIX;
 pub use error::ConfigError;
@@ -32,4 +33,8 @@ pub use validate::{
 };
 pub use vault_keys::{
     MissingVaultKeys, ResolvedVaultKeys, VAULT_KEYS_FILE_NAME, resolve_vault_keys, rotate_vault_key,
+};
+pub use webhooks::{
+    WEBHOOK_CONCURRENCY_RANGE, WEBHOOK_MAX_ATTEMPTS_RANGE, WEBHOOK_QUEUE_CAPACITY_RANGE,
+    WEBHOOK_RETRY_BACKOFF_MS_RANGE, WEBHOOK_TIMEOUT_SECONDS_RANGE, WebhookSettings,
 };

@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::secrets::{DatabaseUrl, SecretString};
+use super::webhooks::WebhookSettings;
 
 pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
 pub const DEFAULT_DATA_DIR: &str = "./data";
@@ -46,6 +47,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub vault: VaultSettings,
     pub audit: AuditSettings,
+    pub webhooks: WebhookSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -77,6 +77,8 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
         at_least_one("audit.retention_days", days)?;
     }
 
+    settings.webhooks.validate()?;
+
     not_empty("log.level", &settings.log.level)?;
     parse_filter(&settings.log.level)
         .map_err(|e| ConfigError::invalid("log.level", e.to_string()))?;
@@ -202,6 +204,7 @@ impl Settings {
             warnings
                 .push("rate_limit.enabled is false: auth endpoints are not rate limited".into());
         }
+        warnings.extend(self.webhooks.warnings());
         warnings
     }
 

@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use actix_web::test::{self, TestRequest};
 use serde_json::{Value, json};
+use xdr_auth::webhooks::DeliveryConfig;
 use xdr_auth::{AuthConfig, JwtKeyRing};
 use xdr_crypto::{Key, KeyRing};
 use xdr_domain::{Clock, SystemClock};
@@ -16,6 +17,8 @@ use xdr_http::{AppState, HttpConfig};
 use xdr_persistence::test_support::TestDatabase;
 
 pub mod credentials;
+pub mod receiver;
+pub mod webhooks;
 
 /// Lowest bcrypt cost: tests exercise the logic, benchmarks measure the real cost.
 pub const TEST_BCRYPT_COST: u32 = 4;
@@ -69,6 +72,7 @@ pub struct TestApp {
     pub db: TestDatabase,
     pub state: AppState,
     clock: Arc<dyn Clock>,
+    webhooks: DeliveryConfig,
 }
 
 impl TestApp {
@@ -77,17 +81,37 @@ impl TestApp {
     }
 
     pub fn with_http_config(backend: Backend, http: HttpConfig) -> Self {
-        Self::build(backend, http, Arc::new(SystemClock))
+        Self::build(
+            backend,
+            http,
+            Arc::new(SystemClock),
+            DeliveryConfig::default(),
+        )
     }
 
     pub fn with_clock(backend: Backend, clock: Arc<dyn Clock>) -> Self {
-        Self::build(backend, HttpConfig::default(), clock)
+        Self::build(
+            backend,
+            HttpConfig::default(),
+            clock,
+            DeliveryConfig::default(),
+        )
     }
 
-    fn build(backend: Backend, http: HttpConfig, clock: Arc<dyn Clock>) -> Self {
+    fn build(
+        backend: Backend,
+        http: HttpConfig,
+        clock: Arc<dyn Clock>,
+        webhooks: DeliveryConfig,
+    ) -> Self {
         let db = test_database(backend);
-        let state = state_for(&db, http, vault_ring(), Arc::clone(&clock));
-        Self { db, state, clock }
+        let state = state_for(&db, http, vault_ring(), Arc::clone(&clock), webhooks);
+        Self {
+            db,
+            state,
+            clock,
+            webhooks,
+        }
     }
 
     /// Another application state on this app's database, with another vault key ring (as a
@@ -98,6 +122,7 @@ impl TestApp {
             self.state.config.clone(),
             vault,
             Arc::clone(&self.clock),
+            self.webhooks,
         )
     }
 
@@ -117,6 +142,7 @@ fn state_for(
     http: HttpConfig,
     vault: KeyRing,
     clock: Arc<dyn Clock>,
+    webhooks: DeliveryConfig,
 ) -> AppState {
     xdr_server::wiring::build_state(
         &db.database(),
@@ -124,6 +150,7 @@ fn state_for(
         jwt_ring(),
         vault,
         http,
+        webhooks,
         clock,
     )
     .unwrap()

@@ -30,7 +30,31 @@ pub fn organization(db: &Database) -> (Organization, User) {
     invite(db, &admin);
     detect(db, &admin);
     inventory(db, &org);
+    webhook(db, &org);
     (org, admin)
+}
+
+fn webhook(db: &Database, org: &Organization) {
+    use xdr_domain::ports::WebhookRepository;
+    use xdr_domain::secrets::SealedSecret;
+    use xdr_domain::webhooks::{WebhookEndpoint, WebhookPutAudit};
+    let endpoint = WebhookEndpoint {
+        id: xdr_domain::WebhookId::generate(),
+        organization_id: org.id,
+        url: "https://hooks.example.com/mini-xdr".to_owned(),
+        enabled: true,
+        secret: SealedSecret::new(1, "v1:1:c2VhbGVk".to_owned()),
+        secret_preview: "abcd\u{2026}".to_owned(),
+        created_at: now(),
+        updated_at: now(),
+    };
+    let entry =
+        || xdr_domain::audit::NewAuditEntry::new(org.id, AuditAction::WebhookConfigured, "webhook");
+    let audit = WebhookPutAudit {
+        created: entry(),
+        replaced: entry(),
+    };
+    db.webhooks().put(&endpoint, audit).unwrap();
 }
 
 /// Prunes every organization's audit log (which anchors it), then appends one entry to each
