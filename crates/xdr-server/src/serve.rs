@@ -25,6 +25,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let state = startup::app_state(&settings, &database)?;
     startup::check_vault(&state).await?;
     startup::resume_deliveries(&state);
+    let checkpoints = startup::spawn_checkpoints(&database);
     let bind = settings.server.bind;
     let server = HttpServer::new(move || xdr_http::app(state.clone()))
         .workers(settings.server.effective_workers())
@@ -38,6 +39,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
         tracing::info!(address = %addr, backend = ?database.backend(), "mini-xdr listening");
     }
     server.run().await?;
+    checkpoints.abort();
     tracing::info!("mini-xdr stopped");
     Ok(())
 }

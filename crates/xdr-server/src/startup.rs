@@ -146,6 +146,30 @@ pub fn resume_deliveries(state: &AppState) {
     });
 }
 
+/// How often SQLite's write-ahead log is checkpointed in the background.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Checkpoints SQLite's write-ahead log in the background (see `Database::checkpoint`); a
+/// no-op task on PostgreSQL. Abort the handle at shutdown.
+pub fn spawn_checkpoints(database: &Database) -> actix_web::rt::task::JoinHandle<()> {
+    let database = database.clone();
+    actix_web::rt::spawn(async move {
+        if database.backend() != xdr_persistence::Backend::Sqlite {
+            return;
+        }
+        let mut every = actix_web::rt::time::interval(CHECKPOINT_EVERY);
+        loop {
+            every.tick().await;
+            let db = database.clone();
+            match actix_web::rt::task::spawn_blocking(move || db.checkpoint()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::warn!(error = %error, "WAL checkpoint failed"),
+                Err(error) => tracing::warn!(error = %error, "WAL checkpoint task failed"),
+            }
+        }
+    })
+}
+
 pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
     Ok(HttpConfig {
         body_limit_bytes: settings.server.body_limit_bytes,

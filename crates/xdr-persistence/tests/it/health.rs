@@ -55,3 +55,32 @@ fn sqlite_creates_the_parent_directory() {
     assert!(dir.join("nested/deeper/x.db").exists());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn checkpoint(db: &Database) {
+    crate::support::tenant(db);
+    db.checkpoint().unwrap();
+}
+
+both_backends!(checkpoint);
+
+#[test]
+fn a_checkpoint_moves_the_write_ahead_log_into_the_database_file() {
+    let t = crate::support::sqlite();
+    let db = t.database();
+    let path = t
+        .url()
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .to_owned();
+    let size = || std::fs::metadata(&path).unwrap().len();
+    let before = size();
+    for _ in 0..20 {
+        crate::support::tenant(&db);
+    }
+    assert_eq!(size(), before, "the new rows are only in the log so far");
+    db.checkpoint().unwrap();
+    assert!(
+        size() > before,
+        "the checkpoint wrote them into the database file"
+    );
+}

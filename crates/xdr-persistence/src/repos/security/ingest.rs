@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use xdr_domain::OrganizationId;
 use xdr_domain::ports::{IngestOutcome, RepoResult};
 use xdr_domain::security::{
-    EventFacts, Incident, IncidentStatus, NewEvent, RuleKind, RuleSettings, WindowKey, detect,
-    tally_batch,
+    BatchTally, EventFacts, Incident, IncidentStatus, NewEvent, RuleKind, RuleSettings, WindowKey,
+    detect, tally_batch,
 };
 
 use super::{rules, windows};
@@ -43,14 +43,35 @@ fn lock_organization(conn: &mut AnyConnection, org: OrganizationId) -> RepoResul
     Ok(())
 }
 
+/// A batch made ready for storage before the write transaction starts, so that the
+/// transaction (one writer at a time on SQLite) does only database work.
+pub(crate) struct PreparedBatch {
+    rows: Vec<EventRow>,
+    tallies: BTreeMap<WindowKey, BatchTally>,
+    accepted: usize,
+}
+
+pub(crate) fn prepare(batch: &[NewEvent]) -> PreparedBatch {
+    let facts: Vec<(IpAddr, EventFacts)> = batch.iter().map(|e| (e.src_ip, facts_of(e))).collect();
+    PreparedBatch {
+        rows: batch.iter().map(EventRow::from).collect(),
+        tallies: tally_batch(facts.iter().map(|(ip, f)| (*ip, f))),
+        accepted: batch.len(),
+    }
+}
+
 pub(crate) fn ingest(
     conn: &mut AnyConnection,
     org: OrganizationId,
-    batch: Vec<NewEvent>,
+    batch: &PreparedBatch,
     now: DateTime<Utc>,
 ) -> RepoResult<IngestOutcome> {
     lock_organization(conn, org)?;
-    let rows: Vec<EventRow> = batch.iter().map(EventRow::from).collect();
+    let PreparedBatch {
+        rows,
+        tallies,
+        accepted,
+    } = batch;
     match conn {
         // Multi-row INSERTs: one round trip per chunk.
         AnyConnection::Postgresql(pg) => {
@@ -64,7 +85,7 @@ pub(crate) fn ingest(
         // In-process SQLite has no round trips to save: one prepared (and cached) single-row
         // statement is cheaper than parsing a new 500-row statement for every chunk.
         AnyConnection::Sqlite(lite) => {
-            for row in &rows {
+            for row in rows {
                 diesel::insert_into(events::table)
                     .values(row)
                     .execute(lite)
@@ -73,15 +94,13 @@ pub(crate) fn ingest(
         }
     }
     let mut outcome = IngestOutcome {
-        accepted: batch.len(),
+        accepted: *accepted,
         ..IngestOutcome::default()
     };
     let settings: BTreeMap<RuleKind, RuleSettings> = rules::load(conn, org)?.into_iter().collect();
-    let facts: Vec<(IpAddr, EventFacts)> = batch.iter().map(|e| (e.src_ip, facts_of(e))).collect();
-    let tallies = tally_batch(facts.iter().map(|(ip, f)| (*ip, f)));
-    windows::record(conn, org, &tallies)?;
+    windows::record(conn, org, tallies)?;
     // Only the windows this batch added to can have changed.
-    for (key, tally) in &tallies {
+    for (key, tally) in tallies {
         let Some(settings) = settings.get(&key.rule).filter(|s| s.enabled) else {
             continue;
         };

@@ -36,8 +36,9 @@ impl SecurityRepository for SqlSecurityRepository {
         events: Vec<NewEvent>,
         now: DateTime<Utc>,
     ) -> RepoResult<IngestOutcome> {
+        let batch = ingest::prepare(&events);
         self.db
-            .tenant_write(org, |c| ingest::ingest(c, org, events, now))
+            .tenant_write(org, |c| ingest::ingest(c, org, &batch, now))
     }
 
     fn list_events(
