@@ -19,8 +19,12 @@ export MINI_XDR__SERVER__DATA_DIR="$WORK/data" MINI_XDR__RATE_LIMIT__ENABLED=fal
 if [ "$BACKEND" = postgres ]; then
   ADMIN=${MINI_XDR_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}
   DB=mini_xdr_bench_$$
-  psql "$ADMIN" -qc "CREATE DATABASE $DB" && trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; psql "$ADMIN" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; rm -rf "$WORK"' EXIT
-  export MINI_XDR__DATABASE__URL="${ADMIN%/*}/$DB"
+  # The server connects as a role row-level security applies to (not the superuser), as in
+  # production (docs/security.md), so the numbers include its cost.
+  psql "$ADMIN" -qc "DO \$\$ BEGIN CREATE ROLE mini_xdr_bench LOGIN PASSWORD 'mini_xdr_bench' NOSUPERUSER NOBYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
+  psql "$ADMIN" -qc "CREATE DATABASE $DB OWNER mini_xdr_bench" && trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; psql "$ADMIN" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; rm -rf "$WORK"' EXIT
+  HOSTPORT=${ADMIN#*@}; HOSTPORT=${HOSTPORT%%/*}
+  export MINI_XDR__DATABASE__URL="postgres://mini_xdr_bench:mini_xdr_bench@$HOSTPORT/$DB"
 fi
 target/release/mini-xdr serve 2>"$WORK/server.log" &
 SERVER=$!
