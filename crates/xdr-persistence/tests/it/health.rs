@@ -84,3 +84,23 @@ fn a_checkpoint_moves_the_write_ahead_log_into_the_database_file() {
         "the checkpoint wrote them into the database file"
     );
 }
+
+/// `.cargo/config.toml` builds SQLite with the query planner stability guarantee; without it,
+/// every statement with a bound `LIMIT` is prepared again on each execution.
+#[test]
+fn sqlite_is_built_with_the_query_planner_stability_guarantee() {
+    use diesel::prelude::*;
+    use diesel::sql_types::Bool;
+    let t = crate::support::sqlite();
+    let on = xdr_persistence::test_support::unscoped(&t.database(), |conn| {
+        diesel::select(diesel::dsl::sql::<Bool>(
+            "EXISTS (SELECT 1 FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG')",
+        ))
+        .get_result::<bool>(conn)
+        .unwrap()
+    });
+    assert!(
+        on,
+        "build SQLite with LIBSQLITE3_FLAGS=-DSQLITE_ENABLE_QPSG"
+    );
+}
