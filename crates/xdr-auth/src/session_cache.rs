@@ -4,6 +4,11 @@
 //! so logout is immediate here and takes effect within `ttl` on other processes. Beside the
 //! session checks it keeps the caller's profile (user and organization, as `GET /auth/me` shows
 //! them) for the same `ttl`, dropped here as soon as this process changes the user.
+//!
+//! Refresh ahead: once an entry is half its `ttl` old, the next caller is told to check
+//! storage again (and remembers the result) while the others keep using the entry until its
+//! `ttl`. Under steady traffic, entries are renewed by one request each instead of expiring for
+//! every concurrent request at once (which made a burst of storage reads every `ttl`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -23,12 +28,36 @@ struct Entry {
     user_id: UserId,
     organization_id: OrganizationId,
     checked_at: Instant,
+    /// A caller is checking storage again (refresh ahead).
+    refreshing: bool,
 }
 
 #[derive(Debug, Clone)]
 struct ProfileEntry {
     profile: Profile,
     loaded_at: Instant,
+    refreshing: bool,
+}
+
+/// What a cached entry of age `age` means to the next caller.
+#[derive(Debug, PartialEq, Eq)]
+enum Use {
+    /// Use it.
+    Fresh,
+    /// Use it, unless nobody is refreshing it yet: then refresh it.
+    RefreshDue,
+    /// Expired: check storage.
+    Expired,
+}
+
+fn usable(age: Duration, ttl: Duration, refreshing: bool) -> Use {
+    if age >= ttl {
+        Use::Expired
+    } else if age >= ttl / 2 && !refreshing {
+        Use::RefreshDue
+    } else {
+        Use::Fresh
+    }
 }
 
 /// Remembers sessions recently found active. Revoked or unknown sessions are never cached.
@@ -49,15 +78,37 @@ impl SessionCache {
     }
 
     /// True when `session` of `user` in `org` was found active less than `ttl` ago. A token
-    /// naming the same session with another user or organization never matches.
+    /// naming the same session with another user or organization never matches. False also for
+    /// the one caller chosen to refresh an entry ahead of its expiry (see the module docs).
     pub fn is_fresh(&self, session: SessionId, user: UserId, org: OrganizationId) -> bool {
         if self.ttl.is_zero() {
             return false;
         }
-        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        entries.get(&session).is_some_and(|e| {
-            e.user_id == user && e.organization_id == org && e.checked_at.elapsed() < self.ttl
-        })
+        let matches = |e: &Entry| e.user_id == user && e.organization_id == org;
+        let state = {
+            let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+            match entries.get(&session).filter(|e| matches(e)) {
+                Some(e) => usable(e.checked_at.elapsed(), self.ttl, e.refreshing),
+                None => Use::Expired,
+            }
+        };
+        match state {
+            Use::Fresh => true,
+            Use::Expired => false,
+            Use::RefreshDue => {
+                let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+                match entries.get_mut(&session).filter(|e| matches(e)) {
+                    Some(e) => match usable(e.checked_at.elapsed(), self.ttl, e.refreshing) {
+                        Use::RefreshDue => {
+                            e.refreshing = true;
+                            false
+                        }
+                        other => other == Use::Fresh,
+                    },
+                    None => false,
+                }
+            }
+        }
     }
 
     pub fn remember(&self, session: SessionId, user: UserId, org: OrganizationId) {
@@ -73,6 +124,7 @@ impl SessionCache {
             user_id: user,
             organization_id: org,
             checked_at: Instant::now(),
+            refreshing: false,
         };
         entries.insert(session, entry);
     }
@@ -89,16 +141,32 @@ impl SessionCache {
         self.forget_profile(user);
     }
 
-    /// The profile of `user` in `org` read less than `ttl` ago.
+    /// The profile of `user` in `org` read less than `ttl` ago (`None` also for the one caller
+    /// chosen to refresh it ahead of its expiry).
     pub(crate) fn profile(&self, user: UserId, org: OrganizationId) -> Option<Profile> {
         if self.ttl.is_zero() {
             return None;
         }
-        let profiles = self.profiles.read().unwrap_or_else(|p| p.into_inner());
-        profiles
-            .get(&user)
-            .filter(|e| e.loaded_at.elapsed() < self.ttl && e.profile.0.organization_id == org)
-            .map(|e| Arc::clone(&e.profile))
+        let matches = |e: &ProfileEntry| e.profile.0.organization_id == org;
+        {
+            let profiles = self.profiles.read().unwrap_or_else(|p| p.into_inner());
+            let entry = profiles.get(&user).filter(|e| matches(e))?;
+            match usable(entry.loaded_at.elapsed(), self.ttl, entry.refreshing) {
+                Use::Fresh => return Some(Arc::clone(&entry.profile)),
+                Use::Expired => return None,
+                Use::RefreshDue => {}
+            }
+        }
+        let mut profiles = self.profiles.write().unwrap_or_else(|p| p.into_inner());
+        let entry = profiles.get_mut(&user).filter(|e| matches(e))?;
+        match usable(entry.loaded_at.elapsed(), self.ttl, entry.refreshing) {
+            Use::Fresh => Some(Arc::clone(&entry.profile)),
+            Use::Expired => None,
+            Use::RefreshDue => {
+                entry.refreshing = true;
+                None
+            }
+        }
     }
 
     pub(crate) fn remember_profile(&self, profile: Profile) {
@@ -113,6 +181,7 @@ impl SessionCache {
         let entry = ProfileEntry {
             profile: Arc::clone(&profile),
             loaded_at: Instant::now(),
+            refreshing: false,
         };
         profiles.insert(profile.0.id, entry);
     }
@@ -124,129 +193,5 @@ impl SessionCache {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ids() -> (SessionId, UserId, OrganizationId) {
-        (
-            SessionId::generate(),
-            UserId::generate(),
-            OrganizationId::generate(),
-        )
-    }
-
-    #[test]
-    fn remembers_then_forgets() {
-        let cache = SessionCache::new(Duration::from_secs(1));
-        let (s, u, o) = ids();
-        assert!(!cache.is_fresh(s, u, o));
-        cache.remember(s, u, o);
-        assert!(cache.is_fresh(s, u, o));
-        assert!(
-            !cache.is_fresh(s, UserId::generate(), o),
-            "bound to its user"
-        );
-        assert!(
-            !cache.is_fresh(s, u, OrganizationId::generate()),
-            "bound to its organization"
-        );
-        cache.forget(s);
-        assert!(!cache.is_fresh(s, u, o));
-    }
-
-    #[test]
-    fn forget_user_drops_all_their_sessions() {
-        let cache = SessionCache::new(Duration::from_secs(1));
-        let (a, u, o) = ids();
-        let (b, c, other) = (
-            SessionId::generate(),
-            SessionId::generate(),
-            UserId::generate(),
-        );
-        cache.remember(a, u, o);
-        cache.remember(b, u, o);
-        cache.remember(c, other, o);
-        cache.forget_user(u);
-        assert!(!cache.is_fresh(a, u, o) && !cache.is_fresh(b, u, o));
-        assert!(cache.is_fresh(c, other, o));
-    }
-
-    #[test]
-    fn entries_expire() {
-        let cache = SessionCache::new(Duration::from_millis(20));
-        let (s, u, o) = ids();
-        cache.remember(s, u, o);
-        std::thread::sleep(Duration::from_millis(30));
-        assert!(!cache.is_fresh(s, u, o));
-    }
-
-    #[test]
-    fn zero_ttl_disables_caching() {
-        let cache = SessionCache::new(Duration::ZERO);
-        let (s, u, o) = ids();
-        cache.remember(s, u, o);
-        assert!(!cache.is_fresh(s, u, o));
-    }
-
-    fn profile_of(user: UserId, org: OrganizationId) -> Profile {
-        use xdr_domain::identity::{
-            Email, FullName, OnboardingStatus, OrganizationName, PasswordHash, Role,
-        };
-        let now = chrono::Utc::now();
-        let name = OrganizationName::parse("Acme Security").unwrap();
-        let organization = Organization {
-            id: org,
-            slug: name.slug(),
-            name,
-            onboarding_status: OnboardingStatus::NotStarted,
-            created_at: now,
-            updated_at: now,
-        };
-        let user = User {
-            id: user,
-            organization_id: org,
-            email: Email::parse("ana@acme.example").unwrap(),
-            full_name: FullName::parse("Ana").unwrap(),
-            role: Role::Admin,
-            is_active: true,
-            password_hash: PasswordHash::new("$2b$04$x".to_owned()),
-            created_at: now,
-            updated_at: now,
-            last_login_at: None,
-        };
-        Arc::new((user, organization))
-    }
-
-    #[test]
-    fn profiles_are_bound_to_their_organization_and_forgotten_with_the_user() {
-        let cache = SessionCache::new(Duration::from_secs(1));
-        let (_, u, o) = ids();
-        assert!(cache.profile(u, o).is_none());
-        cache.remember_profile(profile_of(u, o));
-        assert!(cache.profile(u, o).is_some());
-        assert!(
-            cache.profile(u, OrganizationId::generate()).is_none(),
-            "a token naming another organization never gets this profile"
-        );
-        cache.forget_user(u);
-        assert!(
-            cache.profile(u, o).is_none(),
-            "ending the user's sessions drops it"
-        );
-        cache.remember_profile(profile_of(u, o));
-        cache.forget_profile(u);
-        assert!(cache.profile(u, o).is_none());
-    }
-
-    #[test]
-    fn profiles_expire_and_zero_ttl_disables_them() {
-        let cache = SessionCache::new(Duration::from_millis(20));
-        let (_, u, o) = ids();
-        cache.remember_profile(profile_of(u, o));
-        std::thread::sleep(Duration::from_millis(30));
-        assert!(cache.profile(u, o).is_none());
-        let off = SessionCache::new(Duration::ZERO);
-        off.remember_profile(profile_of(u, o));
-        assert!(off.profile(u, o).is_none());
-    }
-}
+#[path = "session_cache_tests.rs"]
+mod tests;

@@ -40,7 +40,11 @@ impl AuthService {
                 self.cache.remember(s.id, s.user_id, s.organization_id);
                 Ok(principal)
             }
-            _ => Err(AuthenticateError::Unauthorized),
+            _ => {
+                // Ended since it was cached (found by a refresh ahead): no one uses it now.
+                self.cache.forget(principal.session_id);
+                Err(AuthenticateError::Unauthorized)
+            }
         }
     }
 }
