@@ -34,6 +34,9 @@ echo "== seeding $ORGS organizations x $INCIDENTS incidents ($BACKEND)"
 START=$(date +%s)
 python3 bench/seed.py "$BASE" "$ORGS" "$INCIDENTS" "$WORK"
 echo "seeded in $(( $(date +%s) - START )) s"
+# Let the database settle (SQLite's background WAL checkpoint of the seeding, PostgreSQL's
+# autovacuum) so that the phases below measure a steady state.
+sleep "${SETTLE:-15}"
 
 echo "== login at the configured bcrypt cost (sequential)"
 hyperfine --warmup 2 --runs 20 -N \

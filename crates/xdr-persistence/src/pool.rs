@@ -80,7 +80,7 @@ impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
         conn.batch_execute(&format!("PRAGMA busy_timeout = {millis};"))?;
         conn.batch_execute(
             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-             PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456; \
+             PRAGMA cache_size = -16384; PRAGMA mmap_size = 1073741824; \
              PRAGMA wal_autocheckpoint = 10000;",
         )?;
         Ok(())
