@@ -49,6 +49,8 @@ run "GET /incidents?limit=50" -t2 -c32 -d"$DURATION" -s bench/get.lua "$BASE/api
 BODY_FILE=$WORK/events_10.json run "POST /events (batches of 10; events/s = 10 x req/s)" -t2 -c8 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/events"
 BODY_FILE=$WORK/events_1000.json run "POST /events (batches of 1000; events/s = 1000 x req/s)" -t2 -c4 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/events"
 
+# The storm's reference: the same load shape without the storm.
+run "GET /auth/me idle (reference for the storm)" -t1 -c16 -d5s -s bench/get.lua "$BASE/api/v1/auth/me"
 echo "== GET /auth/me while a login storm (c8 on /auth/login) runs"
 BODY_FILE=$WORK/login.json TOKEN_FILE= wrk -t1 -c8 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/auth/login" >/dev/null &
 STORM=$!

@@ -139,7 +139,7 @@ pub struct AuthSettings {
     pub lockout_window_seconds: u64,
     pub lockout_duration_seconds: u64,
     pub session_cache_ttl_ms: u64,
-    /// Password hashes computed at once; 0 means one per CPU.
+    /// Password hashes computed at once; 0 means half the CPUs (at least one).
     pub password_hash_concurrency: usize,
 }
 
@@ -185,8 +185,14 @@ impl AuthSettings {
         Duration::from_millis(self.session_cache_ttl_ms)
     }
 
+    /// bcrypt computations at once: as configured, else half the CPUs (at least one), so that
+    /// a login storm leaves the other half to every other request.
     pub fn effective_password_hash_concurrency(&self) -> usize {
-        or_cpu_count(self.password_hash_concurrency)
+        if self.password_hash_concurrency > 0 {
+            self.password_hash_concurrency
+        } else {
+            (or_cpu_count(0) / 2).max(1)
+        }
     }
 }
 
