@@ -3,52 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
-
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
+mod log_capture;
 
 use actix_web::http::StatusCode;
 use common::credentials::*;
 use common::*;
+use log_capture::logs;
 use serde_json::{Value, json};
-use tracing_subscriber::fmt::MakeWriter;
 
 const BASE: &str = "/api/v1/credentials";
-
-/// Everything logged in this test binary (all tests share it; they only search it).
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Capture {
-        self.clone()
-    }
-}
-
-fn logs() -> String {
-    static CAPTURE: OnceLock<Capture> = OnceLock::new();
-    let capture = CAPTURE.get_or_init(|| {
-        let capture = Capture::default();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(capture.clone())
-            .init();
-        capture
-    });
-    String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned()
-}
 
 async fn secrets_never_reach_responses_or_logs(backend: Backend) {
     logs();
