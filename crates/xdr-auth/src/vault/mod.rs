@@ -4,7 +4,7 @@
 mod error;
 mod input;
 mod keyring_sealer;
-mod rewrap;
+pub(crate) mod rewrap;
 mod service;
 mod usecases;
 

@@ -33,12 +33,69 @@ pub struct RewrapReport {
     pub key_versions: BTreeMap<u32, u64>,
 }
 
-#[derive(Debug, Default)]
-struct BatchOutcome {
-    last: Option<SealedLocation>,
-    resealed: u64,
-    changed_concurrently: u64,
-    failed: u64,
+/// What re-sealing one batch did; `last` is where the next batch starts (none: done).
+#[derive(Debug)]
+pub(crate) struct BatchOutcome<Cursor> {
+    pub(crate) last: Option<Cursor>,
+    pub(crate) resealed: u64,
+    pub(crate) changed_concurrently: u64,
+    pub(crate) failed: u64,
+}
+
+impl<Cursor> BatchOutcome<Cursor> {
+    pub(crate) fn starting_after(last: Option<Cursor>) -> Self {
+        Self {
+            last,
+            resealed: 0,
+            changed_concurrently: 0,
+            failed: 0,
+        }
+    }
+}
+
+/// Runs `batch` from the start until it reports no further cursor, adding up what each
+/// re-sealed (the loop of every `rewrap`: credentials, webhook secrets).
+pub(crate) async fn rewrap_in_batches<Cursor>(
+    active_version: u32,
+    what: &str,
+    mut batch: impl AsyncFnMut(Option<Cursor>) -> Result<BatchOutcome<Cursor>, InternalError>,
+) -> Result<RewrapReport, InternalError> {
+    let mut report = RewrapReport {
+        active_version,
+        ..RewrapReport::default()
+    };
+    let mut after = None;
+    loop {
+        let done = batch(after).await?;
+        report.resealed += done.resealed;
+        report.changed_concurrently += done.changed_concurrently;
+        report.failed += done.failed;
+        let Some(last) = done.last else { break };
+        after = Some(last);
+        tracing::info!(
+            resealed = report.resealed,
+            failed = report.failed,
+            "{what} rewrap: batch done"
+        );
+    }
+    Ok(report)
+}
+
+/// Refuses (with the versions and counts) when stored secrets name key versions the sealer
+/// does not hold.
+pub(crate) fn check_key_versions(
+    configured: &[u32],
+    in_use: BTreeMap<u32, u64>,
+) -> Result<(), KeyVersionsError> {
+    let missing: BTreeMap<u32, u64> = in_use
+        .into_iter()
+        .filter(|(version, count)| *count > 0 && !configured.contains(version))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(KeyVersionsError::Missing(missing))
+    }
 }
 
 /// Re-seals one batch. Each secret is swapped only if it still holds what was read, so
@@ -48,12 +105,9 @@ fn reseal_batch(
     sealer: &dyn Sealer,
     after: Option<SealedLocation>,
     limit: u32,
-) -> Result<BatchOutcome, InternalError> {
+) -> Result<BatchOutcome<SealedLocation>, InternalError> {
     let batch = repo.list_stale_sealed(sealer.active_version(), after, limit)?;
-    let mut outcome = BatchOutcome {
-        last: batch.last().map(|r| r.location),
-        ..BatchOutcome::default()
-    };
+    let mut outcome = BatchOutcome::starting_after(batch.last().map(|r| r.location));
     for record in &batch {
         match reseal(repo, sealer, record) {
             Ok(true) => outcome.resealed += 1,
@@ -102,28 +156,12 @@ impl CredentialService {
     /// continues with whatever is still stale.
     pub async fn rewrap(&self, batch_size: u32) -> Result<RewrapReport, InternalError> {
         let limit = batch_size.max(1);
-        let mut report = RewrapReport {
-            active_version: self.sealer.active_version(),
-            ..RewrapReport::default()
-        };
-        let mut after = None;
-        loop {
+        let mut report = rewrap_in_batches(self.sealer.active_version(), "vault", async |after| {
             let (repo, sealer) = (Arc::clone(&self.repo), Arc::clone(&self.sealer));
-            let batch = blocking::run_with(move || {
-                reseal_batch(repo.as_ref(), sealer.as_ref(), after, limit)
-            })
-            .await?;
-            report.resealed += batch.resealed;
-            report.changed_concurrently += batch.changed_concurrently;
-            report.failed += batch.failed;
-            let Some(last) = batch.last else { break };
-            after = Some(last);
-            tracing::info!(
-                resealed = report.resealed,
-                failed = report.failed,
-                "vault rewrap: batch done"
-            );
-        }
+            blocking::run_with(move || reseal_batch(repo.as_ref(), sealer.as_ref(), after, limit))
+                .await
+        })
+        .await?;
         report.key_versions = self.key_versions_in_use().await?;
         Ok(report)
     }
@@ -137,17 +175,7 @@ impl CredentialService {
     /// Refuses (with the versions and counts) when stored secrets name key versions the sealer
     /// does not hold: better not to start than to fail on every request that reads them.
     pub async fn ensure_key_versions_configured(&self) -> Result<(), KeyVersionsError> {
-        let configured = self.sealer.versions();
-        let missing: BTreeMap<u32, u64> = self
-            .key_versions_in_use()
-            .await?
-            .into_iter()
-            .filter(|(version, count)| *count > 0 && !configured.contains(version))
-            .collect();
-        if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(KeyVersionsError::Missing(missing))
-        }
+        let in_use = self.key_versions_in_use().await?;
+        check_key_versions(&self.sealer.versions(), in_use)
     }
 }

@@ -11,27 +11,17 @@ use xdr_domain::webhooks::WebhookSealedRecord;
 use super::service::WebhookService;
 use crate::blocking;
 use crate::error::InternalError;
+use crate::vault::rewrap::{BatchOutcome, check_key_versions, rewrap_in_batches};
 use crate::vault::{KeyVersionsError, RewrapReport};
-
-#[derive(Debug, Default)]
-struct Batch {
-    last: Option<WebhookId>,
-    resealed: u64,
-    changed_concurrently: u64,
-    failed: u64,
-}
 
 fn reseal_batch(
     repo: &dyn WebhookRepository,
     sealer: &dyn Sealer,
     after: Option<WebhookId>,
     limit: u32,
-) -> Result<Batch, InternalError> {
+) -> Result<BatchOutcome<WebhookId>, InternalError> {
     let records = repo.list_stale_sealed(sealer.active_version(), after, limit)?;
-    let mut batch = Batch {
-        last: records.last().map(|r| r.id),
-        ..Batch::default()
-    };
+    let mut batch = BatchOutcome::starting_after(records.last().map(|r| r.id));
     for record in &records {
         match reseal(repo, sealer, record)? {
             Some(true) => batch.resealed += 1,
@@ -71,23 +61,15 @@ impl WebhookService {
     /// (compare-and-swap per secret: safe while serving, safe to interrupt and run again).
     pub async fn rewrap(&self, batch_size: u32) -> Result<RewrapReport, InternalError> {
         let limit = batch_size.max(1);
-        let mut report = RewrapReport {
-            active_version: self.sealer.active_version(),
-            ..RewrapReport::default()
-        };
-        let mut after = None;
-        loop {
-            let (repo, sealer) = (Arc::clone(&self.repo), Arc::clone(&self.sealer));
-            let batch = blocking::run_with(move || {
-                reseal_batch(repo.as_ref(), sealer.as_ref(), after, limit)
+        let mut report =
+            rewrap_in_batches(self.sealer.active_version(), "webhook", async |after| {
+                let (repo, sealer) = (Arc::clone(&self.repo), Arc::clone(&self.sealer));
+                blocking::run_with(move || {
+                    reseal_batch(repo.as_ref(), sealer.as_ref(), after, limit)
+                })
+                .await
             })
             .await?;
-            report.resealed += batch.resealed;
-            report.changed_concurrently += batch.changed_concurrently;
-            report.failed += batch.failed;
-            let Some(last) = batch.last else { break };
-            after = Some(last);
-        }
         report.key_versions = self.key_versions_in_use().await?;
         Ok(report)
     }
@@ -100,17 +82,7 @@ impl WebhookService {
 
     /// Refuses when stored webhook secrets name key versions the sealer does not hold.
     pub async fn ensure_key_versions_configured(&self) -> Result<(), KeyVersionsError> {
-        let configured = self.sealer.versions();
-        let missing: BTreeMap<u32, u64> = self
-            .key_versions_in_use()
-            .await?
-            .into_iter()
-            .filter(|(version, count)| *count > 0 && !configured.contains(version))
-            .collect();
-        if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(KeyVersionsError::Missing(missing))
-        }
+        let in_use = self.key_versions_in_use().await?;
+        check_key_versions(&self.sealer.versions(), in_use)
     }
 }
