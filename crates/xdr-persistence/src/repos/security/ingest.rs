@@ -48,7 +48,6 @@ fn lock_organization(conn: &mut AnyConnection, org: OrganizationId) -> RepoResul
 pub(crate) struct PreparedBatch {
     rows: Vec<EventRow>,
     tallies: BTreeMap<WindowKey, BatchTally>,
-    accepted: usize,
 }
 
 pub(crate) fn prepare(batch: &[NewEvent]) -> PreparedBatch {
@@ -56,7 +55,6 @@ pub(crate) fn prepare(batch: &[NewEvent]) -> PreparedBatch {
     PreparedBatch {
         rows: batch.iter().map(EventRow::from).collect(),
         tallies: tally_batch(facts.iter().map(|(ip, f)| (*ip, f))),
-        accepted: batch.len(),
     }
 }
 
@@ -67,34 +65,18 @@ pub(crate) fn ingest(
     now: DateTime<Utc>,
 ) -> RepoResult<IngestOutcome> {
     lock_organization(conn, org)?;
-    let PreparedBatch {
-        rows,
-        tallies,
-        accepted,
-    } = batch;
-    match conn {
-        // Multi-row INSERTs: one round trip per chunk.
-        AnyConnection::Postgresql(pg) => {
-            for chunk in rows.chunks(INSERT_CHUNK) {
-                diesel::insert_into(events::table)
-                    .values(chunk)
-                    .execute(pg)
-                    .repo()?;
-            }
+    let PreparedBatch { rows, tallies } = batch;
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        // Multi-row INSERTs are backend-specific in diesel (not in the multi-backend DSL).
+        let insert = diesel::insert_into(events::table).values(chunk);
+        match conn {
+            AnyConnection::Postgresql(pg) => insert.execute(pg),
+            AnyConnection::Sqlite(lite) => insert.execute(lite),
         }
-        // In-process SQLite has no round trips to save: one prepared (and cached) single-row
-        // statement is cheaper than parsing a new 500-row statement for every chunk.
-        AnyConnection::Sqlite(lite) => {
-            for row in rows {
-                diesel::insert_into(events::table)
-                    .values(row)
-                    .execute(lite)
-                    .repo()?;
-            }
-        }
+        .repo()?;
     }
     let mut outcome = IngestOutcome {
-        accepted: *accepted,
+        accepted: rows.len(),
         ..IngestOutcome::default()
     };
     let settings: BTreeMap<RuleKind, RuleSettings> = rules::load(conn, org)?.into_iter().collect();
