@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::event_id::EventIds;
 use crate::ids::{EventId, OrganizationId};
 use crate::validation::FieldErrors;
 
@@ -32,6 +33,7 @@ pub struct EventInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvent {
+    /// Made from `received_at` ([`EventIds`]): storage finds recent events by id.
     pub id: EventId,
     pub organization_id: OrganizationId,
     pub event_type: String,
@@ -90,6 +92,8 @@ pub fn validate_batch(
         return Err(errors);
     }
     let mut events = Vec::with_capacity(inputs.len());
+    // Ids carry the reception time (see `event_id`), not the moment each was generated.
+    let ids = EventIds::received_at(now);
     for (i, input) in inputs.iter().enumerate() {
         let f = |name: &str| format!("events[{i}].{name}");
         if !valid_event_type(&input.event_type) {
@@ -137,7 +141,7 @@ pub fn validate_batch(
         let raw = bounded(&mut errors, &f("raw"), &input.raw, MAX_RAW_LEN);
         if let Some(src_ip) = src_ip {
             events.push(NewEvent {
-                id: EventId::generate(),
+                id: ids.next_id(),
                 organization_id: org,
                 event_type: input.event_type.clone(),
                 src_ip,
@@ -181,7 +185,8 @@ mod tests {
         assert_eq!(events.len(), 2);
         assert_eq!(events[0].occurred_at, now);
         assert_eq!(events[0].dst_port, Some(22));
-        assert_ne!(events[0].id, events[1].id);
+        assert!(events[0].id < events[1].id);
+        assert!(events[0].id >= EventId::first_received_at(now));
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod containment;
 pub mod dashboard;
 pub mod detection;
 pub mod event;
+pub mod event_id;
 pub mod incident;
 pub mod severity;
 pub mod window;
@@ -16,6 +17,7 @@ pub use detection::{
     Detection, EventFacts, RuleKind, RuleSettings, count_in_window, detect, evaluate, score,
 };
 pub use event::{EventInput, MAX_BATCH, NewEvent, validate_batch};
+pub use event_id::EventIds;
 pub use incident::{EventFilter, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter};
 pub use severity::{IncidentStatus, Severity, UnknownValue};
 pub use window::{BatchTally, WindowKey, tally_batch};

@@ -14,6 +14,7 @@ mod audit_reads;
 mod credential_secrets;
 mod credentials;
 mod detection_windows;
+mod events_store;
 mod health;
 mod migrations;
 mod organizations;

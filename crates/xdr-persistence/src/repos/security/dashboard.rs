@@ -3,9 +3,9 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
-use xdr_domain::OrganizationId;
 use xdr_domain::ports::RepoResult;
 use xdr_domain::security::{DashboardSummary, IncidentStatus, Severity, TOP_SOURCE_IPS};
+use xdr_domain::{EventId, OrganizationId};
 
 use crate::connection::AnyConnection;
 use crate::error::{DbResultExt, corrupt};
@@ -38,10 +38,15 @@ pub(crate) fn summary(
             slot.1 = unsigned(n);
         }
     }
-    let since = to_db(now - Duration::hours(DAY_HOURS));
+    let since = now - Duration::hours(DAY_HOURS);
+    // Event ids are made from the reception time, so the id range bounds the scan through the
+    // (organization_id, id) index; the reception time itself then decides at the boundary.
+    let first_id = EventId::first_received_at(since).to_string();
+    let since = to_db(since);
     let recent = || {
         events::table
             .filter(events::organization_id.eq(org.to_string()))
+            .filter(events::id.ge(first_id.clone()))
             .filter(events::received_at.ge(since))
     };
     let events_last_24h: i64 = recent().count().get_result(conn).repo()?;
