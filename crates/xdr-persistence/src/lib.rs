@@ -19,6 +19,7 @@
 mod config;
 mod connection;
 mod database;
+mod db_time;
 mod error;
 mod migrations;
 mod models;

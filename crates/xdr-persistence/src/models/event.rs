@@ -6,8 +6,9 @@ use xdr_domain::security::NewEvent;
 use xdr_domain::security::event::Event;
 
 use super::parse_stored;
+use crate::db_time::DbTime;
 use crate::schema::events;
-use crate::time::{from_db, to_db};
+use crate::time::from_db;
 
 pub(crate) type EventColumns = (
     events::id,
@@ -54,8 +55,8 @@ pub(crate) struct EventRow {
     pub username: Option<String>,
     pub message: Option<String>,
     pub raw: Option<String>,
-    pub occurred_at: NaiveDateTime,
-    pub received_at: NaiveDateTime,
+    pub occurred_at: DbTime,
+    pub received_at: DbTime,
 }
 
 impl From<&NewEvent> for EventRow {
@@ -72,8 +73,8 @@ impl From<&NewEvent> for EventRow {
             username: e.username.clone(),
             message: e.message.clone(),
             raw: e.raw.clone(),
-            occurred_at: to_db(e.occurred_at),
-            received_at: to_db(e.received_at),
+            occurred_at: e.occurred_at.into(),
+            received_at: e.received_at.into(),
         }
     }
 }
@@ -103,8 +104,8 @@ impl TryFrom<EventRow> for Event {
                 username: row.username,
                 message: row.message,
                 raw: row.raw,
-                occurred_at: from_db(row.occurred_at),
-                received_at: from_db(row.received_at),
+                occurred_at: row.occurred_at.utc(),
+                received_at: row.received_at.utc(),
             },
             agent_id: row.agent_id,
         })

@@ -1,11 +1,10 @@
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use xdr_domain::RepoError;
 use xdr_domain::security::{Incident, IncidentStatus, RuleKind, Severity};
 
 use super::parse_stored;
+use crate::db_time::DbTime;
 use crate::schema::incidents;
-use crate::time::{from_db, to_db};
 
 pub(crate) type IncidentColumns = (
     incidents::id,
@@ -54,12 +53,12 @@ pub(crate) struct IncidentRow {
     pub risk_score: f64,
     pub status: String,
     pub event_count: i64,
-    pub first_seen_at: NaiveDateTime,
-    pub last_seen_at: NaiveDateTime,
+    pub first_seen_at: DbTime,
+    pub last_seen_at: DbTime,
     pub assignee_id: Option<String>,
     pub note: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: DbTime,
+    pub updated_at: DbTime,
 }
 
 impl From<&Incident> for IncidentRow {
@@ -74,12 +73,12 @@ impl From<&Incident> for IncidentRow {
             risk_score: i.risk_score,
             status: i.status.as_str().to_owned(),
             event_count: i.event_count,
-            first_seen_at: to_db(i.first_seen_at),
-            last_seen_at: to_db(i.last_seen_at),
+            first_seen_at: i.first_seen_at.into(),
+            last_seen_at: i.last_seen_at.into(),
             assignee_id: i.assignee_id.map(|u| u.to_string()),
             note: i.note.clone(),
-            created_at: to_db(i.created_at),
-            updated_at: to_db(i.updated_at),
+            created_at: i.created_at.into(),
+            updated_at: i.updated_at.into(),
         }
     }
 }
@@ -98,16 +97,16 @@ impl TryFrom<IncidentRow> for Incident {
             risk_score: row.risk_score,
             status: parse_stored::<IncidentStatus>(&row.status, "incidents.status")?,
             event_count: row.event_count,
-            first_seen_at: from_db(row.first_seen_at),
-            last_seen_at: from_db(row.last_seen_at),
+            first_seen_at: row.first_seen_at.utc(),
+            last_seen_at: row.last_seen_at.utc(),
             assignee_id: row
                 .assignee_id
                 .as_deref()
                 .map(|u| parse_stored(u, "incidents.assignee_id"))
                 .transpose()?,
             note: row.note,
-            created_at: from_db(row.created_at),
-            updated_at: from_db(row.updated_at),
+            created_at: row.created_at.utc(),
+            updated_at: row.updated_at.utc(),
         })
     }
 }
