@@ -3,7 +3,7 @@
 
 mod row_security;
 mod scope;
-mod write_gate;
+mod sqlite_writer;
 
 use std::sync::Arc;
 
@@ -32,8 +32,8 @@ pub(crate) use scope::CrossTenant;
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite writers of this process queue here instead of in SQLite's sleeping busy handler.
-    write_gate: std::sync::Arc<write_gate::WriteGate>,
+    /// SQLite only: the one connection read-modify-write transactions take in turn.
+    sqlite_writer: Option<sqlite_writer::SqliteWriter>,
 }
 
 impl std::fmt::Debug for Database {
@@ -74,15 +74,17 @@ impl Database {
     pub fn connect(config: &DatabaseConfig) -> Result<Database, PersistenceError> {
         let target = Target::parse(&config.url)?;
         let backend = target.backend();
+        let sqlite_writer = match &target {
+            Target::Sqlite(_) => Some(sqlite_writer::SqliteWriter::open(config, target.clone())?),
+            Target::Postgres(_) => None,
+        };
         let pool = pool::build(config, target)?;
         // Fail here, not on the first request, when the database is unreachable.
         drop(pool.get()?);
-        let write_gate =
-            std::sync::Arc::new(write_gate::WriteGate::new(config.sqlite_busy_timeout));
         Ok(Database {
             pool,
             backend,
-            write_gate,
+            sqlite_writer,
         })
     }
 

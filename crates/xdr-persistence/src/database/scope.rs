@@ -163,14 +163,17 @@ impl Database {
         mode: Mode,
         f: impl FnOnce(&mut AnyConnection) -> RepoResult<T>,
     ) -> RepoResult<T> {
+        if let Some(writer) = &self.sqlite_writer
+            && mode == Mode::ReadModifyWrite
+        {
+            // Queue for the writer connection in this process (see `sqlite_writer`), then
+            // take SQLite's write lock.
+            let mut conn = writer.connection()?;
+            return tx::transaction(&mut conn, SQLITE_WRITE_BEGIN, f);
+        }
         let mut conn = self.conn()?;
         let begin = match &*conn {
             AnyConnection::Postgresql(_) => setting.begin_postgres(),
-            AnyConnection::Sqlite(_) if mode == Mode::ReadModifyWrite => {
-                // Queue for the write lock in this process (see `write_gate`), then take it.
-                let _pass = self.write_gate.enter()?;
-                return tx::transaction(&mut conn, SQLITE_WRITE_BEGIN, f);
-            }
             AnyConnection::Sqlite(_) => return f(&mut conn),
         };
         tx::transaction(&mut conn, &begin, f)
