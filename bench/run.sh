@@ -42,7 +42,22 @@ echo "== login at the configured bcrypt cost (sequential)"
 hyperfine --warmup 2 --runs 20 -N \
   "curl -fs -o /dev/null -X POST -H 'Content-Type: application/json' --data @$WORK/login.json $BASE/api/v1/auth/login"
 
-run() { echo "== $1"; shift; wrk --latency "$@" | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx"; }
+# wrk corrects its percentiles for coordinated omission: a stall of the in-flight requests
+# counts as the latency a constant-rate client would have seen for every request it would have
+# sent meanwhile. The server's own histogram (/metrics) says how many real requests were slow.
+buckets() { curl -fs "$BASE/metrics" | awk '/_duration_seconds_bucket/ {print $2}'; }
+served() {
+  paste -d' ' "$1" "$2" | awk '{d[NR]=$2-$1} END {
+    printf "server: %d requests, %d over 10 ms, %d over 100 ms, %d over 1 s\n",
+      d[11], d[11]-d[4], d[11]-d[7], d[11]-d[10] }'
+}
+run() {
+  echo "== $1"; shift
+  buckets >"$WORK/before"
+  wrk --latency "$@" | grep -E "Requests/sec|Latency  |50%|99%|Non-2xx"
+  buckets >"$WORK/after"
+  served "$WORK/before" "$WORK/after"
+}
 export TOKEN_FILE=$WORK/token
 run "GET /auth/me" -t2 -c32 -d"$DURATION" -s bench/get.lua "$BASE/api/v1/auth/me"
 run "GET /incidents?limit=50" -t2 -c32 -d"$DURATION" -s bench/get.lua "$BASE/api/v1/incidents?limit=50"
