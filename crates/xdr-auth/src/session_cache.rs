@@ -8,7 +8,10 @@
 //! Refresh ahead: once an entry is half its `ttl` old, the next caller is told to check
 //! storage again (and remembers the result) while the others keep using the entry until its
 //! `ttl`. Under steady traffic, entries are renewed by one request each instead of expiring for
-//! every concurrent request at once (which made a burst of storage reads every `ttl`).
+//! every concurrent request at once (which made a burst of storage reads every `ttl`). The
+//! chosen caller holds a [`Refresh`]; should it never remember a result (its storage read failed,
+//! or its request was cancelled while it waited), dropping the `Refresh` hands the refresh to the
+//! next caller instead of leaving the entry to expire for every caller at once.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -60,6 +63,60 @@ fn usable(age: Duration, ttl: Duration, refreshing: bool) -> Use {
     }
 }
 
+/// What the cache answers for one lookup.
+#[derive(Debug)]
+pub enum Lookup<'a, T> {
+    /// Use this.
+    Hit(T),
+    /// Read storage and remember what it says. `Some` for the one caller chosen to refresh an
+    /// entry ahead of its expiry: hold it until the result is remembered.
+    Miss(Option<Refresh<'a>>),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Session(SessionId),
+    Profile(UserId),
+}
+
+/// The refresh of one entry by the caller holding it. Dropped, it clears the entry's
+/// "refreshing" mark unless the entry was replaced meanwhile (a result was remembered), so that
+/// the next caller refreshes it instead.
+#[derive(Debug)]
+#[must_use = "the refresh is handed on as soon as this is dropped"]
+pub struct Refresh<'a> {
+    cache: &'a SessionCache,
+    key: Key,
+    /// When the entry being refreshed was stored.
+    stored_at: Instant,
+}
+
+impl Drop for Refresh<'_> {
+    fn drop(&mut self) {
+        let cache = self.cache;
+        match self.key {
+            Key::Session(id) => {
+                let mut entries = cache.entries.write().unwrap_or_else(|p| p.into_inner());
+                if let Some(e) = entries
+                    .get_mut(&id)
+                    .filter(|e| e.checked_at == self.stored_at)
+                {
+                    e.refreshing = false;
+                }
+            }
+            Key::Profile(id) => {
+                let mut profiles = cache.profiles.write().unwrap_or_else(|p| p.into_inner());
+                if let Some(e) = profiles
+                    .get_mut(&id)
+                    .filter(|e| e.loaded_at == self.stored_at)
+                {
+                    e.refreshing = false;
+                }
+            }
+        }
+    }
+}
+
 /// Remembers sessions recently found active. Revoked or unknown sessions are never cached.
 #[derive(Debug)]
 pub struct SessionCache {
@@ -77,12 +134,13 @@ impl SessionCache {
         }
     }
 
-    /// True when `session` of `user` in `org` was found active less than `ttl` ago. A token
-    /// naming the same session with another user or organization never matches. False also for
-    /// the one caller chosen to refresh an entry ahead of its expiry (see the module docs).
-    pub fn is_fresh(&self, session: SessionId, user: UserId, org: OrganizationId) -> bool {
+    /// `Hit` when `session` of `user` in `org` was found active less than `ttl` ago. A token
+    /// naming the same session with another user or organization never matches. A `Miss` with
+    /// a [`Refresh`] for the one caller chosen to refresh an entry ahead of its expiry (see the
+    /// module docs).
+    pub fn session(&self, session: SessionId, user: UserId, org: OrganizationId) -> Lookup<'_, ()> {
         if self.ttl.is_zero() {
-            return false;
+            return Lookup::Miss(None);
         }
         let matches = |e: &Entry| e.user_id == user && e.organization_id == org;
         let state = {
@@ -93,21 +151,30 @@ impl SessionCache {
             }
         };
         match state {
-            Use::Fresh => true,
-            Use::Expired => false,
+            Use::Fresh => Lookup::Hit(()),
+            Use::Expired => Lookup::Miss(None),
             Use::RefreshDue => {
                 let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
-                match entries.get_mut(&session).filter(|e| matches(e)) {
-                    Some(e) => match usable(e.checked_at.elapsed(), self.ttl, e.refreshing) {
-                        Use::RefreshDue => {
-                            e.refreshing = true;
-                            false
-                        }
-                        other => other == Use::Fresh,
-                    },
-                    None => false,
+                let Some(e) = entries.get_mut(&session).filter(|e| matches(e)) else {
+                    return Lookup::Miss(None);
+                };
+                match usable(e.checked_at.elapsed(), self.ttl, e.refreshing) {
+                    Use::Fresh => Lookup::Hit(()),
+                    Use::Expired => Lookup::Miss(None),
+                    Use::RefreshDue => {
+                        e.refreshing = true;
+                        Lookup::Miss(Some(self.refresh(Key::Session(session), e.checked_at)))
+                    }
                 }
             }
+        }
+    }
+
+    fn refresh(&self, key: Key, stored_at: Instant) -> Refresh<'_> {
+        Refresh {
+            cache: self,
+            key,
+            stored_at,
         }
     }
 
@@ -141,30 +208,34 @@ impl SessionCache {
         self.forget_profile(user);
     }
 
-    /// The profile of `user` in `org` read less than `ttl` ago (`None` also for the one caller
-    /// chosen to refresh it ahead of its expiry).
-    pub(crate) fn profile(&self, user: UserId, org: OrganizationId) -> Option<Profile> {
+    /// The profile of `user` in `org` read less than `ttl` ago; a `Miss` with a [`Refresh`]
+    /// for the one caller chosen to reload it ahead of its expiry.
+    pub(crate) fn profile(&self, user: UserId, org: OrganizationId) -> Lookup<'_, Profile> {
         if self.ttl.is_zero() {
-            return None;
+            return Lookup::Miss(None);
         }
         let matches = |e: &ProfileEntry| e.profile.0.organization_id == org;
         {
             let profiles = self.profiles.read().unwrap_or_else(|p| p.into_inner());
-            let entry = profiles.get(&user).filter(|e| matches(e))?;
+            let Some(entry) = profiles.get(&user).filter(|e| matches(e)) else {
+                return Lookup::Miss(None);
+            };
             match usable(entry.loaded_at.elapsed(), self.ttl, entry.refreshing) {
-                Use::Fresh => return Some(Arc::clone(&entry.profile)),
-                Use::Expired => return None,
+                Use::Fresh => return Lookup::Hit(Arc::clone(&entry.profile)),
+                Use::Expired => return Lookup::Miss(None),
                 Use::RefreshDue => {}
             }
         }
         let mut profiles = self.profiles.write().unwrap_or_else(|p| p.into_inner());
-        let entry = profiles.get_mut(&user).filter(|e| matches(e))?;
+        let Some(entry) = profiles.get_mut(&user).filter(|e| matches(e)) else {
+            return Lookup::Miss(None);
+        };
         match usable(entry.loaded_at.elapsed(), self.ttl, entry.refreshing) {
-            Use::Fresh => Some(Arc::clone(&entry.profile)),
-            Use::Expired => None,
+            Use::Fresh => Lookup::Hit(Arc::clone(&entry.profile)),
+            Use::Expired => Lookup::Miss(None),
             Use::RefreshDue => {
                 entry.refreshing = true;
-                None
+                Lookup::Miss(Some(self.refresh(Key::Profile(user), entry.loaded_at)))
             }
         }
     }

@@ -1,5 +1,14 @@
 use super::*;
 
+/// A lookup whose refresh, if any, is dropped at once.
+fn is_hit<T>(lookup: Lookup<'_, T>) -> bool {
+    matches!(lookup, Lookup::Hit(_))
+}
+
+fn fresh(cache: &SessionCache, s: SessionId, u: UserId, o: OrganizationId) -> bool {
+    is_hit(cache.session(s, u, o))
+}
+
 fn ids() -> (SessionId, UserId, OrganizationId) {
     (
         SessionId::generate(),
@@ -12,19 +21,19 @@ fn ids() -> (SessionId, UserId, OrganizationId) {
 fn remembers_then_forgets() {
     let cache = SessionCache::new(Duration::from_secs(1));
     let (s, u, o) = ids();
-    assert!(!cache.is_fresh(s, u, o));
+    assert!(!fresh(&cache, s, u, o));
     cache.remember(s, u, o);
-    assert!(cache.is_fresh(s, u, o));
+    assert!(fresh(&cache, s, u, o));
     assert!(
-        !cache.is_fresh(s, UserId::generate(), o),
+        !fresh(&cache, s, UserId::generate(), o),
         "bound to its user"
     );
     assert!(
-        !cache.is_fresh(s, u, OrganizationId::generate()),
+        !fresh(&cache, s, u, OrganizationId::generate()),
         "bound to its organization"
     );
     cache.forget(s);
-    assert!(!cache.is_fresh(s, u, o));
+    assert!(!fresh(&cache, s, u, o));
 }
 
 #[test]
@@ -40,8 +49,8 @@ fn forget_user_drops_all_their_sessions() {
     cache.remember(b, u, o);
     cache.remember(c, other, o);
     cache.forget_user(u);
-    assert!(!cache.is_fresh(a, u, o) && !cache.is_fresh(b, u, o));
-    assert!(cache.is_fresh(c, other, o));
+    assert!(!fresh(&cache, a, u, o) && !fresh(&cache, b, u, o));
+    assert!(fresh(&cache, c, other, o));
 }
 
 #[test]
@@ -50,7 +59,7 @@ fn entries_expire() {
     let (s, u, o) = ids();
     cache.remember(s, u, o);
     std::thread::sleep(Duration::from_millis(30));
-    assert!(!cache.is_fresh(s, u, o));
+    assert!(!fresh(&cache, s, u, o));
 }
 
 #[test]
@@ -58,7 +67,7 @@ fn zero_ttl_disables_caching() {
     let cache = SessionCache::new(Duration::ZERO);
     let (s, u, o) = ids();
     cache.remember(s, u, o);
-    assert!(!cache.is_fresh(s, u, o));
+    assert!(!fresh(&cache, s, u, o));
 }
 
 fn profile_of(user: UserId, org: OrganizationId) -> Profile {
@@ -94,21 +103,21 @@ fn profile_of(user: UserId, org: OrganizationId) -> Profile {
 fn profiles_are_bound_to_their_organization_and_forgotten_with_the_user() {
     let cache = SessionCache::new(Duration::from_secs(1));
     let (_, u, o) = ids();
-    assert!(cache.profile(u, o).is_none());
+    assert!(!is_hit(cache.profile(u, o)));
     cache.remember_profile(profile_of(u, o));
-    assert!(cache.profile(u, o).is_some());
+    assert!(is_hit(cache.profile(u, o)));
     assert!(
-        cache.profile(u, OrganizationId::generate()).is_none(),
+        !is_hit(cache.profile(u, OrganizationId::generate())),
         "a token naming another organization never gets this profile"
     );
     cache.forget_user(u);
     assert!(
-        cache.profile(u, o).is_none(),
+        !is_hit(cache.profile(u, o)),
         "ending the user's sessions drops it"
     );
     cache.remember_profile(profile_of(u, o));
     cache.forget_profile(u);
-    assert!(cache.profile(u, o).is_none());
+    assert!(!is_hit(cache.profile(u, o)));
 }
 
 #[test]
@@ -117,10 +126,19 @@ fn profiles_expire_and_zero_ttl_disables_them() {
     let (_, u, o) = ids();
     cache.remember_profile(profile_of(u, o));
     std::thread::sleep(Duration::from_millis(30));
-    assert!(cache.profile(u, o).is_none());
+    assert!(!is_hit(cache.profile(u, o)));
     let off = SessionCache::new(Duration::ZERO);
     off.remember_profile(profile_of(u, o));
-    assert!(off.profile(u, o).is_none());
+    assert!(!is_hit(off.profile(u, o)));
+}
+
+/// The refresh handed to the caller chosen to refresh ahead (panics for any other answer).
+fn chosen<T>(lookup: Lookup<'_, T>) -> Refresh<'_> {
+    match lookup {
+        Lookup::Miss(Some(refresh)) => refresh,
+        Lookup::Miss(None) => panic!("a miss without the refresh"),
+        Lookup::Hit(_) => panic!("a hit"),
+    }
 }
 
 #[test]
@@ -128,25 +146,58 @@ fn one_caller_refreshes_ahead_while_the_others_keep_the_entry() {
     let cache = SessionCache::new(Duration::from_millis(1000));
     let (s, u, o) = ids();
     cache.remember(s, u, o);
-    assert!(cache.is_fresh(s, u, o), "young entries are used");
+    assert!(fresh(&cache, s, u, o), "young entries are used");
     std::thread::sleep(Duration::from_millis(550));
+    let refresh = chosen(cache.session(s, u, o));
     assert!(
-        !cache.is_fresh(s, u, o),
-        "the first caller past half the ttl refreshes"
-    );
-    assert!(
-        cache.is_fresh(s, u, o),
+        fresh(&cache, s, u, o),
         "the others keep using the entry meanwhile"
     );
     assert!(
-        !cache.is_fresh(s, UserId::generate(), o),
+        !fresh(&cache, s, UserId::generate(), o),
         "still bound to its user"
     );
     cache.remember(s, u, o);
-    assert!(cache.is_fresh(s, u, o));
+    drop(refresh);
+    assert!(fresh(&cache, s, u, o));
     std::thread::sleep(Duration::from_millis(1010));
-    assert!(!cache.is_fresh(s, u, o), "never used past its ttl");
-    assert!(!cache.is_fresh(s, u, o));
+    assert!(
+        matches!(cache.session(s, u, o), Lookup::Miss(None)),
+        "never used past its ttl, and every caller reads storage"
+    );
+}
+
+#[test]
+fn a_refresh_dropped_unfinished_goes_to_the_next_caller() {
+    let cache = SessionCache::new(Duration::from_millis(1000));
+    let (s, u, o) = ids();
+    cache.remember(s, u, o);
+    std::thread::sleep(Duration::from_millis(550));
+    let refresh = chosen(cache.session(s, u, o));
+    assert!(fresh(&cache, s, u, o));
+    // Its storage read failed, or its request was cancelled while waiting.
+    drop(refresh);
+    let again = chosen(cache.session(s, u, o));
+    assert!(fresh(&cache, s, u, o), "and the others still use the entry");
+    drop(again);
+}
+
+#[test]
+fn an_old_refresh_leaves_a_newer_entry_alone() {
+    let cache = SessionCache::new(Duration::from_millis(1000));
+    let (s, u, o) = ids();
+    cache.remember(s, u, o);
+    std::thread::sleep(Duration::from_millis(550));
+    let old = chosen(cache.session(s, u, o));
+    cache.remember(s, u, o);
+    std::thread::sleep(Duration::from_millis(550));
+    let current = chosen(cache.session(s, u, o));
+    drop(old);
+    assert!(
+        fresh(&cache, s, u, o),
+        "the newer entry keeps its own refresh: nobody else is chosen"
+    );
+    drop(current);
 }
 
 #[test]
@@ -155,11 +206,12 @@ fn profiles_refresh_ahead_too() {
     let (_, u, o) = ids();
     cache.remember_profile(profile_of(u, o));
     std::thread::sleep(Duration::from_millis(550));
-    assert!(cache.profile(u, o).is_none(), "the first caller reloads it");
-    assert!(
-        cache.profile(u, o).is_some(),
-        "the others keep it meanwhile"
-    );
+    let refresh = chosen(cache.profile(u, o));
+    assert!(is_hit(cache.profile(u, o)), "the others keep it meanwhile");
+    drop(refresh);
+    let again = chosen(cache.profile(u, o));
+    assert!(is_hit(cache.profile(u, o)));
+    drop(again);
     std::thread::sleep(Duration::from_millis(460));
-    assert!(cache.profile(u, o).is_none(), "never used past its ttl");
+    assert!(!is_hit(cache.profile(u, o)), "never used past its ttl");
 }

@@ -11,18 +11,19 @@ use crate::blocking;
 use crate::error::{AccountError, LoginError};
 use crate::principal::{ClientInfo, Principal};
 use crate::service::AuthService;
-use crate::session_cache::Profile;
+use crate::session_cache::{Lookup, Profile};
 
 impl AuthService {
     /// The caller and their organization, as `GET /auth/me` shows them: served from the
     /// session cache when read less than its ttl (≤ 1 s) ago, like the session check itself.
     pub async fn me(&self, principal: &Principal) -> Result<Profile, AccountError> {
-        if let Some(profile) = self
+        let _refresh = match self
             .cache
             .profile(principal.user_id, principal.organization_id)
         {
-            return Ok(profile);
-        }
+            Lookup::Hit(profile) => return Ok(profile),
+            Lookup::Miss(refresh) => refresh,
+        };
         let profile = Arc::new(self.load_me(principal).await?);
         self.cache.remember_profile(Arc::clone(&profile));
         Ok(profile)

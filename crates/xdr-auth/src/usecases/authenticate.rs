@@ -6,6 +6,7 @@ use crate::blocking;
 use crate::error::AuthenticateError;
 use crate::principal::Principal;
 use crate::service::AuthService;
+use crate::session_cache::Lookup;
 
 impl AuthService {
     /// Verifies the access token and that its session is still active (cached ≤ 1 s).
@@ -21,13 +22,16 @@ impl AuthService {
             role: claims.role,
             session_id: claims.sid,
         };
-        if self.cache.is_fresh(
+        // Held across the storage read: should this request be cancelled while it waits (or
+        // the read fail), dropping it hands the refresh to the next request.
+        let _refresh = match self.cache.session(
             principal.session_id,
             principal.user_id,
             principal.organization_id,
         ) {
-            return Ok(principal);
-        }
+            Lookup::Hit(()) => return Ok(principal),
+            Lookup::Miss(refresh) => refresh,
+        };
         let sessions = Arc::clone(&self.store.sessions);
         let (org, sid) = (principal.organization_id, principal.session_id);
         let session = blocking::run(move || sessions.get(org, sid)).await?;
