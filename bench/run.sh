@@ -45,11 +45,17 @@ hyperfine --warmup 2 --runs 20 -N \
 # wrk corrects its percentiles for coordinated omission: a stall of the in-flight requests
 # counts as the latency a constant-rate client would have seen for every request it would have
 # sent meanwhile. The server's own histogram (/metrics) says how many real requests were slow.
-buckets() { curl -fs "$BASE/metrics" | awk '/_duration_seconds_bucket/ {print $2}'; }
+# The cumulative counts at 10 ms, 100 ms, 1 s and +Inf, one per line, picked by their labels.
+buckets() {
+  curl -fs "$BASE/metrics" | awk '
+    /_duration_seconds_bucket\{le="0.01"\}/ {a=$2} /_duration_seconds_bucket\{le="0.1"\}/ {b=$2}
+    /_duration_seconds_bucket\{le="1"\}/ {c=$2}   /_duration_seconds_bucket\{le="\+Inf"\}/ {d=$2}
+    END {print a; print b; print c; print d}'
+}
 served() {
   paste -d' ' "$1" "$2" | awk '{d[NR]=$2-$1} END {
     printf "server: %d requests, %d over 10 ms, %d over 100 ms, %d over 1 s\n",
-      d[11], d[11]-d[4], d[11]-d[7], d[11]-d[10] }'
+      d[4], d[4]-d[1], d[4]-d[2], d[4]-d[3] }'
 }
 run() {
   echo "== $1"; shift
