@@ -14,12 +14,12 @@ use crate::blocking;
 use crate::principal::{ClientInfo, Principal};
 use crate::service::AuthService;
 
-pub(crate) const RESOURCE_ORGANIZATION: &str = "organization";
-pub(crate) const RESOURCE_SESSION: &str = "session";
-pub(crate) const RESOURCE_USER: &str = "user";
+pub const RESOURCE_ORGANIZATION: &str = "organization";
+pub const RESOURCE_SESSION: &str = "session";
+pub const RESOURCE_USER: &str = "user";
 
 /// An entry of `org` for `action`, from `client`, with no actor yet.
-pub(crate) fn entry(
+pub fn entry(
     org: OrganizationId,
     action: AuditAction,
     resource_type: &str,
@@ -30,7 +30,7 @@ pub(crate) fn entry(
 }
 
 /// An entry whose actor is `user` (with their email).
-pub(crate) fn by_user(
+pub fn by_user(
     user: &User,
     action: AuditAction,
     resource_type: &str,
@@ -41,7 +41,7 @@ pub(crate) fn by_user(
 }
 
 /// An entry whose actor is the signed-in caller.
-pub(crate) fn by_principal(
+pub fn by_principal(
     principal: &Principal,
     action: AuditAction,
     resource_type: &str,

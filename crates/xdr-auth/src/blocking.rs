@@ -3,7 +3,7 @@
 use xdr_domain::RepoError;
 
 /// Runs `job` on the blocking pool. A job that panicked or was cancelled is an internal error.
-pub(crate) async fn run<T: Send + 'static>(
+pub async fn run<T: Send + 'static>(
     job: impl FnOnce() -> Result<T, RepoError> + Send + 'static,
 ) -> Result<T, RepoError> {
     tokio::task::spawn_blocking(job)
@@ -12,7 +12,7 @@ pub(crate) async fn run<T: Send + 'static>(
 }
 
 /// [`run`] for jobs with their own error type (a failed task is a storage-internal error).
-pub(crate) async fn run_with<T: Send + 'static, E: From<RepoError> + Send + 'static>(
+pub async fn run_with<T: Send + 'static, E: From<RepoError> + Send + 'static>(
     job: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, E> {
     tokio::task::spawn_blocking(job)

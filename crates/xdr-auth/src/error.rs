@@ -65,37 +65,15 @@ pub enum AuthenticateError {
     Internal(#[from] InternalError),
 }
 
-/// Errors of the signed-in user's own operations (profile, password, sessions, organization).
+/// Errors of the signed-in user's own operations (profile, password, sessions).
 #[derive(Debug, Error)]
 pub enum AccountError {
     #[error("validation failed")]
     Validation(FieldErrors),
     #[error("not found")]
     NotFound,
-    #[error("organization already exists")]
-    OrganizationExists,
     #[error("account locked")]
     Locked { retry_after_seconds: u64 },
-    #[error(transparent)]
-    Internal(#[from] InternalError),
-}
-
-/// Errors of managing invitations and members (admin and soc_lead operations).
-#[derive(Debug, Error)]
-pub enum AdminError {
-    #[error("validation failed")]
-    Validation(FieldErrors),
-    #[error("not found")]
-    NotFound,
-    /// The caller's role is below what the operation needs.
-    #[error("forbidden")]
-    Forbidden,
-    #[error("email already belongs to a user")]
-    EmailTaken,
-    #[error("an invitation for this email is already pending")]
-    InvitationPending,
-    #[error("the organization must keep an active admin")]
-    LastAdmin,
     #[error(transparent)]
     Internal(#[from] InternalError),
 }
@@ -140,6 +118,5 @@ internal_from!(
     RefreshError,
     AuthenticateError,
     AccountError,
-    AdminError,
     AcceptInvitationError
 );

@@ -13,6 +13,8 @@ pub enum Conflict {
     LogSourceExists,
     /// The organization already has a model record with that name and version.
     MlModelExists,
+    /// The organization already has a containment policy with that name.
+    PolicyExists,
     /// Another unique constraint; the name is for logs only.
     Other(String),
 }

@@ -5,7 +5,9 @@
 
 pub mod audit;
 pub mod clock;
+pub mod containment;
 pub mod credentials;
+pub mod detection;
 pub mod error;
 pub mod identity;
 pub mod ids;
@@ -13,7 +15,6 @@ pub mod inventory;
 pub mod pagination;
 pub mod ports;
 pub mod secrets;
-pub mod security;
 pub mod validation;
 pub mod webhooks;
 

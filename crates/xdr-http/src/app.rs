@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::error::ApiError;
 use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{
-    audit, auth, containment, credentials, health, invitations, organization, security, users,
+    audit, auth, containment, credentials, detection, health, invitations, organization, users,
     webhooks,
 };
 use crate::json;
@@ -81,21 +81,24 @@ fn api_v1(cfg: &mut web::ServiceConfig) {
     )
     .route("/users", web::get().to(users::list))
     .route("/users/{id}", web::patch().to(users::update))
-    .route("/events", web::post().to(security::ingest))
-    .route("/events", web::get().to(security::list_events))
-    .route("/incidents", web::get().to(security::list_incidents))
-    .route("/incidents/{id}", web::get().to(security::get_incident))
+    .route("/events", web::post().to(detection::ingest))
+    .route("/events", web::get().to(detection::list_events))
+    .route("/incidents", web::get().to(detection::list_incidents))
+    .route("/incidents/{id}", web::get().to(detection::get_incident))
     .route(
         "/incidents/{id}",
-        web::patch().to(security::update_incident),
+        web::patch().to(detection::update_incident),
     )
-    .route("/detection-rules", web::get().to(security::list_rules))
-    .route("/detection-rules/{rule}", web::get().to(security::get_rule))
+    .route("/detection-rules", web::get().to(detection::list_rules))
     .route(
         "/detection-rules/{rule}",
-        web::patch().to(security::update_rule),
+        web::get().to(detection::get_rule),
     )
-    .route("/dashboard/summary", web::get().to(security::dashboard))
+    .route(
+        "/detection-rules/{rule}",
+        web::patch().to(detection::update_rule),
+    )
+    .route("/dashboard/summary", web::get().to(detection::dashboard))
     .route(
         "/incidents/{id}/actions",
         web::post().to(containment::take_action),

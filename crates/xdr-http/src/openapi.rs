@@ -5,13 +5,13 @@ use utoipa::{Modify, OpenApi};
 
 use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{
-    audit, auth, containment, credentials, health, invitations, organization, security, users,
+    audit, auth, containment, credentials, detection, health, invitations, organization, users,
     webhooks,
 };
 
 #[derive(Debug, OpenApi)]
 #[openapi(
-    info(title = "Mini-XDR API", version = "1", description = "Multi-tenant XDR backend (API.md)."),
+    info(title = "Mini-XDR API", version = "1", description = "Multi-tenant XDR backend. The contract, with every decision, is docs/api.md in the repository."),
     paths(
         health::healthz, health::readyz, health::metrics,
         auth::register, auth::login, auth::refresh, auth::logout, auth::logout_all, auth::me,
@@ -19,9 +19,9 @@ use crate::handlers::{
         organization::get, organization::update,
         invitations::accept, invitations::create, invitations::list, invitations::revoke,
         invitations::resend, users::list, users::update,
-        security::ingest, security::list_events, security::list_incidents, security::get_incident,
-        security::update_incident, security::list_rules, security::get_rule, security::update_rule,
-        security::dashboard, containment::take_action, containment::list_actions,
+        detection::ingest, detection::list_events, detection::list_incidents, detection::get_incident,
+        detection::update_incident, detection::list_rules, detection::get_rule, detection::update_rule,
+        detection::dashboard, containment::take_action, containment::list_actions,
         containment::list_policies, containment::create_policy, containment::get_policy,
         containment::update_policy, containment::delete_policy,
         credentials::list, credentials::create, credentials::get, credentials::update,
@@ -34,14 +34,14 @@ use crate::handlers::{
     ),
     modifiers(&BearerAuth),
     tags(
-        (name = "auth", description = "Registration, sign-in, tokens and sessions"),
-        (name = "organization", description = "The caller's organization"),
-        (name = "credentials", description = "The caller's cloud credentials (secrets sealed, never returned)"),
+        (name = "identity", description = "Registration, sign-in, tokens and sessions; the organization, its members and invitations"),
         (name = "audit", description = "The organization's tamper-evident audit log (admin)"),
-        (name = "health", description = "Liveness and readiness"),
-        (name = "xdr", description = "Events, incidents, detection rules and the dashboard"),
+        (name = "credentials", description = "The caller's cloud credentials (secrets sealed, never returned)"),
+        (name = "detection", description = "Events, incidents, detection rules and the dashboard"),
+        (name = "containment", description = "Containment actions, the action log and policies"),
+        (name = "webhooks", description = "The organization's webhook for containment actions (signed deliveries)"),
         (name = "inventory", description = "Log sources and ML model registry records"),
-        (name = "integrations", description = "The organization's webhook for containment actions (signed deliveries)"),
+        (name = "health", description = "Liveness and readiness"),
     )
 )]
 pub struct ApiDoc;

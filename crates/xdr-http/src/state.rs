@@ -3,14 +3,18 @@
 use std::fmt;
 use std::sync::Arc;
 
-use xdr_auth::{AuthService, CredentialService, InventoryService, SecurityService, WebhookService};
-use xdr_domain::ports::{AuditLogRepository, HealthCheck};
+use xdr_auth::AuthService;
+use xdr_domain::ports::HealthCheck;
+use xdr_service::{
+    AdminService, AuditService, ContainmentService, CredentialService, DetectionService,
+    InventoryService, WebhookService,
+};
 
 use crate::metrics::Metrics;
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
 use crate::trusted_proxies::TrustedProxies;
 
-/// Default request body limit (API.md): 1 MiB.
+/// Default request body limit (docs/api.md): 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 #[derive(Debug, Clone)]
@@ -35,12 +39,13 @@ impl Default for HttpConfig {
 #[derive(Clone)]
 pub struct Services {
     pub auth: Arc<AuthService>,
-    pub security: Arc<SecurityService>,
+    pub admin: Arc<AdminService>,
+    pub audit: Arc<AuditService>,
     pub credentials: Arc<CredentialService>,
+    pub detection: Arc<DetectionService>,
+    pub containment: Arc<ContainmentService>,
     pub inventory: Arc<InventoryService>,
     pub webhooks: Arc<WebhookService>,
-    /// Read side of the audit log (the use cases write it through their repositories).
-    pub audit: Arc<dyn AuditLogRepository>,
 }
 
 impl fmt::Debug for Services {
@@ -52,13 +57,14 @@ impl fmt::Debug for Services {
 #[derive(Clone)]
 pub struct AppState {
     pub auth: Arc<AuthService>,
-    pub security: Arc<SecurityService>,
+    pub admin: Arc<AdminService>,
+    pub audit: Arc<AuditService>,
     pub credentials: Arc<CredentialService>,
+    pub detection: Arc<DetectionService>,
+    pub containment: Arc<ContainmentService>,
     pub inventory: Arc<InventoryService>,
     pub webhooks: Arc<WebhookService>,
     pub health: Arc<dyn HealthCheck>,
-    /// Read side of the audit log (the use cases write it through their repositories).
-    pub audit: Arc<dyn AuditLogRepository>,
     pub config: HttpConfig,
     /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
     pub rate_limiter: Option<Arc<AuthRateLimiter>>,
@@ -71,12 +77,14 @@ impl AppState {
         let rate_limiter = config.rate_limit.map(|c| Arc::new(AuthRateLimiter::new(c)));
         Self {
             auth: services.auth,
-            security: services.security,
+            admin: services.admin,
+            audit: services.audit,
             credentials: services.credentials,
+            detection: services.detection,
+            containment: services.containment,
             inventory: services.inventory,
             webhooks: services.webhooks,
             health,
-            audit: services.audit,
             config,
             rate_limiter,
             metrics: Arc::new(Metrics::default()),

@@ -8,9 +8,9 @@ mod sqlite_writer;
 use std::sync::Arc;
 
 use xdr_domain::ports::{
-    AuditLogRepository, ContainmentRepository, CredentialRepository, HealthCheck,
-    InventoryRepository, InvitationRepository, LoginThrottleRepository, OrganizationRepository,
-    RepoResult, SecurityRepository, SessionRepository, UserRepository, WebhookRepository,
+    AuditLogRepository, ContainmentRepository, CredentialRepository, DetectionRepository,
+    HealthCheck, InventoryRepository, InvitationRepository, LoginThrottleRepository,
+    OrganizationRepository, RepoResult, SessionRepository, UserRepository, WebhookRepository,
 };
 
 use crate::config::{Backend, DatabaseConfig, Target};
@@ -19,8 +19,8 @@ use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
 use crate::repos::{
     SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
-    SqlInventoryRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
-    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlDetectionRepository, SqlInventoryRepository, SqlInvitationRepository,
+    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository,
     SqlWebhookRepository,
 };
 use crate::{migrations, repos};
@@ -53,7 +53,7 @@ pub struct Repositories {
     pub sessions: Arc<dyn SessionRepository>,
     pub login_throttle: Arc<dyn LoginThrottleRepository>,
     pub invitations: Arc<dyn InvitationRepository>,
-    pub security: Arc<dyn SecurityRepository>,
+    pub detection: Arc<dyn DetectionRepository>,
     pub containment: Arc<dyn ContainmentRepository>,
     pub credentials: Arc<dyn CredentialRepository>,
     pub audit: Arc<dyn AuditLogRepository>,
@@ -141,8 +141,8 @@ impl Database {
         SqlInvitationRepository::new(self.clone())
     }
 
-    pub fn security(&self) -> SqlSecurityRepository {
-        SqlSecurityRepository::new(self.clone())
+    pub fn detection(&self) -> SqlDetectionRepository {
+        SqlDetectionRepository::new(self.clone())
     }
 
     pub fn credentials(&self) -> SqlCredentialRepository {
@@ -169,7 +169,7 @@ impl Database {
             sessions: Arc::new(self.sessions()),
             login_throttle: Arc::new(self.login_throttle()),
             invitations: Arc::new(self.invitations()),
-            security: Arc::new(self.security()),
+            detection: Arc::new(self.detection()),
             containment: Arc::new(SqlContainmentRepository::new(self.clone())),
             credentials: Arc::new(self.credentials()),
             audit: Arc::new(self.audit()),

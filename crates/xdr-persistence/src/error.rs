@@ -75,6 +75,7 @@ fn conflict(info: &dyn DatabaseErrorInformation) -> Conflict {
         UQ_INVITATIONS_OPEN_EMAIL => Conflict::InvitationPending,
         UQ_LOG_SOURCES_NAME => Conflict::LogSourceExists,
         UQ_ML_MODELS_NAME_VERSION => Conflict::MlModelExists,
+        UQ_CONTAINMENT_POLICIES_NAME => Conflict::PolicyExists,
         _ => Conflict::Other(constraint),
     }
 }
@@ -192,6 +193,19 @@ mod tests {
         assert!(matches!(
             model,
             RepoError::Conflict(Conflict::MlModelExists)
+        ));
+        let policy = unique(
+            "UNIQUE constraint failed: containment_policies.organization_id, containment_policies.name",
+            None,
+        );
+        assert!(matches!(
+            policy,
+            RepoError::Conflict(Conflict::PolicyExists)
+        ));
+        let policy = unique("duplicate key", Some(UQ_CONTAINMENT_POLICIES_NAME));
+        assert!(matches!(
+            policy,
+            RepoError::Conflict(Conflict::PolicyExists)
         ));
         let other = unique("UNIQUE constraint failed: sessions.id", None);
         assert!(matches!(other, RepoError::Conflict(Conflict::Other(_))));

@@ -38,6 +38,6 @@ pub use database::{Database, Repositories};
 pub use error::PersistenceError;
 pub use repos::{
     SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
-    SqlInventoryRepository, SqlInvitationRepository, SqlLoginThrottleRepository,
-    SqlOrganizationRepository, SqlSecurityRepository, SqlSessionRepository, SqlUserRepository,
+    SqlDetectionRepository, SqlInventoryRepository, SqlInvitationRepository,
+    SqlLoginThrottleRepository, SqlOrganizationRepository, SqlSessionRepository, SqlUserRepository,
 };

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use xdr_auth::vault::DEFAULT_REWRAP_BATCH;
+use xdr_service::credentials::DEFAULT_REWRAP_BATCH;
 
 use crate::config::{CliOverrides, DatabaseUrl};
 

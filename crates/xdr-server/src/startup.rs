@@ -4,13 +4,13 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use thiserror::Error;
-use xdr_auth::vault::KeyVersionsError;
 use xdr_auth::{AuthConfig, JwtKeyError, JwtKeyRing};
 use xdr_crypto::{CryptoError, KeyRing};
 use xdr_domain::SystemClock;
 use xdr_domain::identity::LockoutPolicy;
 use xdr_http::{AppState, HttpConfig, InvalidProxy, RateLimitConfig, TrustedProxies};
 use xdr_persistence::{Database, DatabaseConfig, PersistenceError};
+use xdr_service::credentials::KeyVersionsError;
 
 use crate::config::{
     ConfigError, MissingVaultKeys, Settings, ensure_private_dir, resolve_jwt_keys,

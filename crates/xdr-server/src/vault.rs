@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde::Serialize;
 use thiserror::Error;
 use xdr_auth::InternalError;
-use xdr_auth::vault::RewrapReport;
 use xdr_domain::SystemClock;
+use xdr_service::credentials::RewrapReport;
 
 use crate::config::{self, ConfigError, MissingVaultKeys, Settings};
 use crate::startup::{self, StartupError};

@@ -3,11 +3,8 @@
 use std::sync::Arc;
 
 use thiserror::Error;
-use xdr_auth::webhooks::{DeliveryConfig, DeliveryPorts, DeliveryStartError, WebhookDelivery};
 use xdr_auth::{
-    AuthConfig, AuthService, ContainmentExecutors, CredentialService, IdentityStore,
-    InventoryService, JwtKeyRing, KeyRingSealer, PasswordHashError, PasswordHasher,
-    SecurityService, WebhookService,
+    AuthConfig, AuthService, IdentityStore, JwtKeyRing, PasswordHashError, PasswordHasher,
 };
 use xdr_crypto::KeyRing;
 use xdr_domain::Clock;
@@ -15,6 +12,11 @@ use xdr_domain::ports::Sealer;
 use xdr_domain::webhooks::UrlPolicy;
 use xdr_http::{AppState, HttpConfig, Services};
 use xdr_persistence::Database;
+use xdr_service::webhooks::{DeliveryConfig, DeliveryPorts, DeliveryStartError, WebhookDelivery};
+use xdr_service::{
+    AdminService, AdminStore, AuditService, ContainmentExecutors, ContainmentService,
+    CredentialService, DetectionService, InventoryService, KeyRingSealer, WebhookService,
+};
 
 use crate::webhooks::HttpTransport;
 
@@ -48,7 +50,7 @@ pub fn build_state(
     );
     let ports = DeliveryPorts {
         containment: Arc::clone(&repos.containment),
-        incidents: Arc::clone(&repos.security),
+        incidents: Arc::clone(&repos.detection),
         webhooks: Arc::clone(&repos.webhooks),
         sealer: Arc::clone(&sealer),
         clock: Arc::clone(&clock),
@@ -66,6 +68,11 @@ pub fn build_state(
         webhooks.url_policy,
         Some(Arc::new(delivery)),
     );
+    let admin_store = AdminStore {
+        organizations: Arc::clone(&repos.organizations),
+        users: Arc::clone(&repos.users),
+        invitations: Arc::clone(&repos.invitations),
+    };
     let store = IdentityStore {
         organizations: repos.organizations,
         users: repos.users,
@@ -75,21 +82,37 @@ pub fn build_state(
         audit: Arc::clone(&repos.audit),
     };
     let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?;
-    let security = SecurityService::new(
-        repos.security,
+    let executors = Arc::new(executors);
+    let detection = DetectionService::new(
+        Arc::clone(&repos.detection),
+        Arc::clone(&repos.containment),
+        executors.clone(),
+        Arc::clone(&clock),
+    );
+    let containment = ContainmentService::new(
+        repos.detection,
         repos.containment,
-        Arc::new(executors),
+        executors,
         Arc::clone(&clock),
     );
     let inventory = InventoryService::new(repos.inventory, Arc::clone(&clock));
-    let service = AuthService::new(store, clock, hasher, jwt, auth);
+    let auth = Arc::new(AuthService::new(
+        store,
+        Arc::clone(&clock),
+        hasher,
+        jwt,
+        auth,
+    ));
+    let admin = AdminService::new(admin_store, Arc::clone(&auth), clock);
     let services = Services {
-        auth: Arc::new(service),
-        security: Arc::new(security),
+        auth,
+        admin: Arc::new(admin),
+        audit: Arc::new(AuditService::new(repos.audit)),
         credentials: Arc::new(credentials),
+        detection: Arc::new(detection),
+        containment: Arc::new(containment),
         inventory: Arc::new(inventory),
         webhooks: Arc::new(webhook_service),
-        audit: repos.audit,
     };
     Ok(AppState::new(services, repos.health, http))
 }

@@ -1,4 +1,5 @@
-//! The dependency direction of ARCHITECTURE.md, checked against `cargo metadata`.
+//! The dependency direction of docs/architecture.md, checked against `cargo metadata`, and
+//! what belongs in `xdr-auth` (proving who a caller is, nothing of the product's use cases).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,14 +12,16 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("xdr-domain", &[]),
     ("xdr-crypto", &[]),
     ("xdr-auth", &["xdr-domain", "xdr-crypto"]),
-    ("xdr-persistence", &["xdr-domain"]),
-    ("xdr-http", &["xdr-domain", "xdr-auth"]),
+    ("xdr-service", &["xdr-domain", "xdr-crypto", "xdr-auth"]),
+    ("xdr-persistence", &["xdr-domain", "xdr-crypto"]),
+    ("xdr-http", &["xdr-domain", "xdr-auth", "xdr-service"]),
     (
         "xdr-server",
         &[
             "xdr-domain",
             "xdr-crypto",
             "xdr-auth",
+            "xdr-service",
             "xdr-persistence",
             "xdr-http",
         ],
@@ -141,6 +144,59 @@ fn confined_packages_stay_in_their_crate() {
             assert!(
                 !reachable(&meta, krate).contains(*package),
                 "{krate} reaches {package}, which belongs to {owner} only"
+            );
+        }
+    }
+}
+
+/// The product's areas whose use cases live in `xdr-service`, never in `xdr-auth`.
+const NOT_AUTHENTICATION: &[&str] = &[
+    "detection",
+    "containment",
+    "credentials",
+    "webhooks",
+    "inventory",
+    "security",
+    "vault",
+];
+
+/// Every `.rs` file below `dir`, as paths relative to it.
+fn sources(dir: &std::path::Path, rel: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let rel = rel.join(entry.file_name());
+        if path.is_dir() {
+            sources(&path, &rel, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(rel);
+        }
+    }
+}
+
+#[test]
+fn auth_holds_no_product_use_cases() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../xdr-auth/src");
+    let mut files = Vec::new();
+    sources(&src, std::path::Path::new(""), &mut files);
+    assert!(!files.is_empty(), "xdr-auth sources found under {src:?}");
+    for file in &files {
+        for part in file.iter() {
+            let stem = std::path::Path::new(part)
+                .file_stem()
+                .unwrap()
+                .to_string_lossy();
+            assert!(
+                !NOT_AUTHENTICATION.contains(&stem.as_ref()),
+                "xdr-auth has a module about {stem} ({file:?}): it belongs in xdr-service"
+            );
+        }
+        let text = std::fs::read_to_string(src.join(file)).unwrap();
+        for area in NOT_AUTHENTICATION {
+            let domain_path = format!("xdr_domain::{area}");
+            assert!(
+                !text.contains(&domain_path),
+                "xdr-auth's {file:?} uses {domain_path}: that use case belongs in xdr-service"
             );
         }
     }

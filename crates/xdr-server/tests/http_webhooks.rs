@@ -11,7 +11,7 @@ use common::receiver::{Receiver, Step};
 use common::webhooks::*;
 use common::*;
 use serde_json::{Value, json};
-use xdr_auth::webhooks::DeliveryConfig;
+use xdr_service::webhooks::DeliveryConfig;
 
 async fn a_policy_action_is_delivered_signed(backend: Backend) {
     let receiver = Receiver::start(&[Step::Status(200)]);

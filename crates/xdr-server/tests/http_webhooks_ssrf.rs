@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use common::webhooks::*;
 use common::*;
 use serde_json::json;
-use xdr_auth::webhooks::DeliveryConfig;
+use xdr_service::webhooks::DeliveryConfig;
 
 async fn internal_urls_are_refused_when_configured(backend: Backend) {
     let t = TestApp::new(backend);

@@ -1,29 +1,18 @@
-//! Inviting people into an organization, and accepting an invitation.
+//! Accepting an invitation: the invitee's account is created and signed in. (Issuing
+//! invitations is administration, in `xdr-service`.)
 
 use std::sync::Arc;
 
-use xdr_crypto::SecretToken;
-use xdr_domain::identity::{
-    Acceptance, Email, FullName, Invitation, NewInvitation, Role, User, check_password,
-    invitation_expiry,
-};
-use xdr_domain::{Conflict, FieldErrors, InvitationId, Page, PageRequest, RepoError, UserId};
-
-use xdr_domain::audit::{AuditAction, NewAuditEntry};
+use xdr_domain::audit::AuditAction;
+use xdr_domain::identity::{Acceptance, FullName, User, check_password};
+use xdr_domain::{Conflict, FieldErrors, RepoError, UserId};
 
 use crate::audit_trail::{self, RESOURCE_USER};
 use crate::blocking;
-use crate::error::{AcceptInvitationError, AdminError};
-use crate::principal::{ClientInfo, Principal};
+use crate::error::AcceptInvitationError;
+use crate::principal::ClientInfo;
 use crate::service::AuthService;
 use crate::tokens::TokenPair;
-
-/// An invitation with its one-time token, which is shown only at creation and on resend.
-#[derive(Debug)]
-pub struct IssuedInvitation {
-    pub invitation: Invitation,
-    pub token: SecretToken,
-}
 
 /// The signed-in new member.
 #[derive(Debug)]
@@ -32,112 +21,7 @@ pub struct Joined {
     pub user: User,
 }
 
-pub(crate) fn require(principal: &Principal, role: Role) -> Result<(), AdminError> {
-    if principal.role.satisfies(role) {
-        Ok(())
-    } else {
-        Err(AdminError::Forbidden)
-    }
-}
-
 impl AuthService {
-    pub async fn invite(
-        &self,
-        principal: &Principal,
-        email: &str,
-        role: Role,
-        client: &ClientInfo,
-    ) -> Result<IssuedInvitation, AdminError> {
-        require(principal, Role::Admin)?;
-        let mut errors = FieldErrors::new();
-        let Some(email) = errors.check("email", Email::parse(email)) else {
-            return Err(AdminError::Validation(errors));
-        };
-        let (users, invitations) = (
-            Arc::clone(&self.store.users),
-            Arc::clone(&self.store.invitations),
-        );
-        let lookup = email.clone();
-        if blocking::run(move || users.find_by_email(&lookup))
-            .await?
-            .is_some()
-        {
-            return Err(AdminError::EmailTaken);
-        }
-        let token = xdr_crypto::random_token();
-        let now = self.now();
-        let new = NewInvitation {
-            id: InvitationId::generate(),
-            organization_id: principal.organization_id,
-            email,
-            role,
-            invited_by: principal.user_id,
-            token_hash: Self::hash_refresh(token.expose()),
-            expires_at: invitation_expiry(now),
-            created_at: now,
-        };
-        let audit = invitation_entry(principal, AuditAction::UserInvited, &new.id, client)
-            .details(serde_json::json!({"email": new.email.as_str(), "role": role.as_str()}));
-        match blocking::run(move || invitations.create(new, now, audit)).await {
-            Ok(invitation) => Ok(IssuedInvitation { invitation, token }),
-            Err(RepoError::Conflict(Conflict::InvitationPending)) => {
-                Err(AdminError::InvitationPending)
-            }
-            Err(other) => Err(other.into()),
-        }
-    }
-
-    pub async fn list_invitations(
-        &self,
-        principal: &Principal,
-        page: PageRequest,
-    ) -> Result<Page<Invitation>, AdminError> {
-        require(principal, Role::Admin)?;
-        let invitations = Arc::clone(&self.store.invitations);
-        let org = principal.organization_id;
-        let rows = blocking::run(move || invitations.list(org, &page)).await?;
-        Ok(Page::from_rows(rows, &page, |i| i.id.as_uuid()))
-    }
-
-    pub async fn revoke_invitation(
-        &self,
-        principal: &Principal,
-        id: InvitationId,
-        client: &ClientInfo,
-    ) -> Result<(), AdminError> {
-        require(principal, Role::Admin)?;
-        let invitations = Arc::clone(&self.store.invitations);
-        let (org, now) = (principal.organization_id, self.now());
-        let audit = invitation_entry(principal, AuditAction::InvitationRevoked, &id, client);
-        if blocking::run(move || invitations.revoke(org, id, now, audit)).await? {
-            Ok(())
-        } else {
-            Err(AdminError::NotFound)
-        }
-    }
-
-    /// Issues a new token and expiry; the previous token stops working.
-    pub async fn resend_invitation(
-        &self,
-        principal: &Principal,
-        id: InvitationId,
-        client: &ClientInfo,
-    ) -> Result<IssuedInvitation, AdminError> {
-        require(principal, Role::Admin)?;
-        let token = xdr_crypto::random_token();
-        let hash = Self::hash_refresh(token.expose());
-        let invitations = Arc::clone(&self.store.invitations);
-        let (org, now) = (principal.organization_id, self.now());
-        let audit = invitation_entry(principal, AuditAction::UserInvited, &id, client)
-            .details(serde_json::json!({"resent": true}));
-        let reissued = blocking::run(move || {
-            invitations.reissue(org, id, &hash, invitation_expiry(now), now, audit)
-        })
-        .await?;
-        let invitation = reissued.ok_or(AdminError::NotFound)?;
-        Ok(IssuedInvitation { invitation, token })
-    }
-
     /// Creates the invitee's account in the inviting organization with the invited role and
     /// signs them in. Unknown, used, expired and revoked tokens are all `NotFound`.
     pub async fn accept_invitation(
@@ -205,15 +89,3 @@ impl AuthService {
         })
     }
 }
-
-/// An entry about invitation `id`, by the signed-in admin.
-fn invitation_entry(
-    principal: &Principal,
-    action: AuditAction,
-    id: &InvitationId,
-    client: &ClientInfo,
-) -> NewAuditEntry {
-    audit_trail::by_principal(principal, action, RESOURCE_INVITATION, client).resource(id)
-}
-
-const RESOURCE_INVITATION: &str = "invitation";

@@ -1,11 +1,9 @@
-//! The identity use cases, one file each, as methods on `AuthService`.
+//! The sign-in use cases, one file each, as methods on `AuthService`.
 
 pub mod account;
 pub mod authenticate;
 pub mod invitations;
 pub mod login;
-pub mod organization;
 pub mod refresh;
 pub mod register;
 pub mod sessions;
-pub mod users;

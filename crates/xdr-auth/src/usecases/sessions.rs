@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use xdr_domain::SessionId;
 use xdr_domain::audit::AuditAction;
 use xdr_domain::identity::{RevocationReason, Session};
+use xdr_domain::{SessionId, UserId};
 
 use crate::audit_trail::{self, RESOURCE_SESSION};
 use crate::blocking;
@@ -13,6 +13,12 @@ use crate::principal::{ClientInfo, Principal};
 use crate::service::AuthService;
 
 impl AuthService {
+    /// Drops every cached session of `user` on this instance, so that a change of their access
+    /// (role, deactivation) takes effect on the next request.
+    pub fn forget_sessions_of(&self, user: UserId) {
+        self.cache.forget_user(user);
+    }
+
     /// Ends the caller's current session.
     pub async fn logout(
         &self,

@@ -6,8 +6,8 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 
 use super::text;
+use crate::detection::UnknownValue;
 use crate::ids::LogSourceId;
-use crate::security::UnknownValue;
 use crate::validation::FieldErrors;
 
 const MAX_NAME_CHARS: usize = 100;

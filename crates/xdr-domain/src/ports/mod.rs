@@ -5,24 +5,24 @@
 //! The traits are synchronous (diesel is); callers run them off the async workers.
 
 mod audit;
+mod containment;
+mod credentials;
+mod detection;
 mod identity;
 mod inventory;
-mod security;
-mod vault;
 mod webhooks;
 
 use crate::error::RepoError;
 
 pub use audit::AuditLogRepository;
+pub use containment::{ActionExecutor, ContainmentRepository, ExecutorDirectory};
+pub use credentials::{CredentialRepository, Sealer};
+pub use detection::{DetectionRepository, IngestOutcome};
 pub use identity::{
     InvitationRepository, LoginThrottleRepository, OrganizationRepository, SessionRepository,
     UserRepository,
 };
 pub use inventory::InventoryRepository;
-pub use security::{
-    ActionExecutor, ContainmentRepository, ExecutorDirectory, IngestOutcome, SecurityRepository,
-};
-pub use vault::{CredentialRepository, Sealer};
 pub use webhooks::WebhookRepository;
 
 pub type RepoResult<T> = Result<T, RepoError>;

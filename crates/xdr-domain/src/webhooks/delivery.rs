@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::security::{ActionStatus, Execution};
+use crate::containment::{ActionStatus, Execution};
 
 /// Longest result text stored in the action log.
 pub const MAX_RESULT_CHARS: usize = 300;

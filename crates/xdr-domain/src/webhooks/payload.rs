@@ -4,7 +4,8 @@
 use chrono::SecondsFormat;
 use serde_json::{Value, json};
 
-use crate::security::{ActionLog, Incident};
+use crate::containment::ActionLog;
+use crate::detection::Incident;
 
 /// The action log id; receivers deduplicate deliveries by it.
 pub const DELIVERY_HEADER: &str = "X-MiniXDR-Delivery";
@@ -54,8 +55,9 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
+    use crate::containment::{ActionStatus, ContainmentAction};
+    use crate::detection::{Detection, RuleKind, Severity};
     use crate::ids::{ActionLogId, OrganizationId};
-    use crate::security::{ActionStatus, ContainmentAction, Detection, RuleKind, Severity};
 
     fn sample() -> (ActionLog, Incident) {
         let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();

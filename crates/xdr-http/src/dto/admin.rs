@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use xdr_auth::IssuedInvitation;
 use xdr_domain::identity::{Invitation, Role};
+use xdr_service::IssuedInvitation;
 
 use super::identity::UserView;
 use super::secret::SecretString;

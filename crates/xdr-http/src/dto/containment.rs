@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use xdr_domain::security::{ActionLog, ActionStatus, ContainmentPolicy};
+use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentPolicy};
 
 fn json_or_string(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))

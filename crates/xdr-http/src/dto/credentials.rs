@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-use xdr_auth::vault::{
+use xdr_service::credentials::{
     CheckedCredential, CreateCredentialInput, CredentialPage, ListCredentialsInput,
     UpdateCredentialInput,
 };

@@ -1,4 +1,4 @@
-//! Request and response bodies (the JSON of API.md), separate from the domain types.
+//! Request and response bodies (the JSON of docs/api.md), separate from the domain types.
 
 pub mod admin;
 pub mod audit;
@@ -6,9 +6,9 @@ pub mod audit_export;
 pub mod auth;
 pub mod containment;
 pub mod credentials;
+pub mod detection;
 pub mod identity;
 pub mod inventory;
 pub mod page;
 pub mod secret;
-pub mod security;
 pub mod webhooks;

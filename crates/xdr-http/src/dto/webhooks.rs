@@ -6,8 +6,8 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use xdr_auth::webhooks::{ConfiguredWebhook, WebhookInput};
 use xdr_domain::webhooks::WebhookEndpoint;
+use xdr_service::webhooks::{ConfiguredWebhook, WebhookInput};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

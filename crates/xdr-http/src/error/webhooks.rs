@@ -1,6 +1,6 @@
 //! How the webhook use cases' errors answer.
 
-use xdr_auth::WebhookError;
+use xdr_service::WebhookError;
 
 use super::ApiError;
 

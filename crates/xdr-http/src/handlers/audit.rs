@@ -1,9 +1,10 @@
 //! `/api/v1/audit-logs`: the organization's audit log (admin only).
 
+use std::sync::Arc;
+
 use actix_web::HttpResponse;
 use actix_web::http::header;
 use actix_web::web::{self, Bytes};
-use xdr_domain::RepoError;
 use xdr_domain::audit::page_size;
 
 use crate::dto::audit::{
@@ -20,15 +21,6 @@ const EXPORT_BATCH: usize = 500;
 /// Encoded batches buffered between the storage reader and the client: memory stays flat
 /// (about this many batches) however large the export.
 const EXPORT_CHANNEL_BATCHES: usize = 8;
-
-async fn blocking<T: Send + 'static>(
-    job: impl FnOnce() -> Result<T, RepoError> + Send + 'static,
-) -> Result<T, ApiError> {
-    web::block(job)
-        .await
-        .map_err(|e| ApiError::internal(&e))?
-        .map_err(ApiError::from)
-}
 
 /// The organization's audit entries, newest first.
 #[utoipa::path(get, path = "/api/v1/audit-logs", tag = "audit", security(("bearer" = [])),
@@ -50,8 +42,10 @@ pub async fn list(
     )?;
     let cursor = q.cursor.as_deref().map(decode_cursor).transpose()?;
     let limit = page_size(q.limit);
-    let (audit, org) = (state.audit.clone(), auth.principal.organization_id);
-    let page = blocking(move || audit.list(org, &filter, cursor, limit)).await?;
+    let page = state
+        .audit
+        .list(&auth.principal, filter, cursor, limit)
+        .await?;
     Ok(HttpResponse::Ok().json(AuditList {
         items: page.items.iter().map(AuditEntryView::from).collect(),
         next_cursor: page.next.map(encode_cursor),
@@ -78,31 +72,31 @@ pub async fn export(
         q.until,
     )?;
     let format = q.format.unwrap_or_default();
-    let (audit, org) = (state.audit.clone(), auth.principal.organization_id);
     let (tx, mut rx) =
         tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(EXPORT_CHANNEL_BATCHES);
+    if format == ExportFormat::Csv {
+        // The channel is empty: the header always fits.
+        let _ = tx.try_send(Ok(Bytes::from_static(CSV_HEADER.as_bytes())));
+    }
     // The reader runs on the blocking pool and waits whenever the client is slower than
     // storage; it stops as soon as the client goes away (the channel closes).
-    actix_web::rt::task::spawn_blocking(move || {
-        if format == ExportFormat::Csv
-            && tx
-                .blocking_send(Ok(Bytes::from_static(CSV_HEADER.as_bytes())))
-                .is_err()
-        {
-            return;
-        }
-        let mut send = |batch: Vec<_>| {
-            let encoded = match format {
-                ExportFormat::Ndjson => audit_export::ndjson(&batch),
-                ExportFormat::Csv => audit_export::csv(&batch),
-            };
-            tx.blocking_send(Ok(Bytes::from(encoded))).is_ok()
+    let failed = tx.clone();
+    let send = move |batch: Vec<_>| {
+        let encoded = match format {
+            ExportFormat::Ndjson => audit_export::ndjson(&batch),
+            ExportFormat::Csv => audit_export::csv(&batch),
         };
-        if let Err(e) = audit.export(org, &filter, EXPORT_BATCH, &mut send) {
+        tx.blocking_send(Ok(Bytes::from(encoded))).is_ok()
+    };
+    let (audit, principal) = (Arc::clone(&state.audit), auth.principal);
+    actix_web::rt::spawn(async move {
+        if let Err(e) = audit.export(&principal, filter, EXPORT_BATCH, send).await {
             // The status line is gone already: abort the body so the client sees a broken
             // transfer rather than a silently short export.
-            tracing::error!(error = %e, organization_id = %org, "audit export failed");
-            let _ = tx.blocking_send(Err(std::io::Error::other("audit export failed")));
+            tracing::error!(error = %e, organization_id = %principal.organization_id, "audit export failed");
+            let _ = failed
+                .send(Err(std::io::Error::other("audit export failed")))
+                .await;
         }
     });
     let body = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
@@ -128,7 +122,6 @@ pub async fn verify(
     state: web::Data<AppState>,
     auth: Authorized<Admin>,
 ) -> Result<HttpResponse, ApiError> {
-    let (audit, org) = (state.audit.clone(), auth.principal.organization_id);
-    let report = blocking(move || audit.verify(org)).await?;
+    let report = state.audit.verify(&auth.principal).await?;
     Ok(HttpResponse::Ok().json(AuditVerificationView::from(report)))
 }

@@ -15,7 +15,7 @@ use crate::extract::{AuthContext, AuthRateLimit, Client};
 use crate::state::AppState;
 
 /// Register an organization and its first admin.
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "identity", request_body = RegisterRequest,
     responses((status = 201, body = RegisterResponse), (status = 409, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn register(
@@ -40,7 +40,7 @@ pub async fn register(
 }
 
 /// Sign in with email and password.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "identity", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
               (status = 423, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
@@ -60,7 +60,7 @@ pub async fn login(
 }
 
 /// Exchange a refresh token for a new pair (the presented token is rotated away).
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "identity", request_body = RefreshRequest,
     responses((status = 200, body = TokenPairView), (status = 401, body = ErrorBody),
               (status = 429, body = ErrorBody)))]
 pub async fn refresh(
@@ -77,7 +77,7 @@ pub async fn refresh(
 }
 
 /// End the current session.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "identity", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(
     state: web::Data<AppState>,
@@ -89,7 +89,7 @@ pub async fn logout(
 }
 
 /// End every session of the caller.
-#[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "identity", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout_all(
     state: web::Data<AppState>,
@@ -101,7 +101,7 @@ pub async fn logout_all(
 }
 
 /// The caller and their organization.
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "identity", security(("bearer" = [])),
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorBody)))]
 pub async fn me(state: web::Data<AppState>, auth: AuthContext) -> Result<HttpResponse, ApiError> {
     let profile = state.auth.me(auth.principal()).await?;
@@ -113,7 +113,7 @@ pub async fn me(state: web::Data<AppState>, auth: AuthContext) -> Result<HttpRes
 }
 
 /// Change the caller's display name.
-#[utoipa::path(patch, path = "/api/v1/auth/me", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/v1/auth/me", tag = "identity", security(("bearer" = [])),
     request_body = UpdateMeRequest,
     responses((status = 200, body = UserResponse), (status = 401, body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -132,7 +132,7 @@ pub async fn update_me(
 }
 
 /// Change the caller's password; every other session of the caller ends.
-#[utoipa::path(post, path = "/api/v1/auth/change-password", tag = "auth",
+#[utoipa::path(post, path = "/api/v1/auth/change-password", tag = "identity",
     security(("bearer" = [])), request_body = ChangePasswordRequest,
     responses((status = 204), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 423, body = ErrorBody)))]
@@ -155,7 +155,7 @@ pub async fn change_password(
 }
 
 /// The caller's active sessions.
-#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "auth", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/auth/sessions", tag = "identity", security(("bearer" = [])),
     responses((status = 200, body = SessionList), (status = 401, body = ErrorBody)))]
 pub async fn list_sessions(
     state: web::Data<AppState>,
@@ -174,7 +174,7 @@ pub async fn list_sessions(
 }
 
 /// End one of the caller's sessions.
-#[utoipa::path(delete, path = "/api/v1/auth/sessions/{id}", tag = "auth",
+#[utoipa::path(delete, path = "/api/v1/auth/sessions/{id}", tag = "identity",
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "Session id")),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke_session(

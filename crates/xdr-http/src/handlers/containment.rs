@@ -2,9 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
-use xdr_auth::PolicyInput;
-use xdr_domain::security::ContainmentAction;
+use xdr_domain::containment::ContainmentAction;
 use xdr_domain::{FieldErrors, IncidentId, Page, PolicyId};
+use xdr_service::PolicyInput;
 
 use crate::dto::containment::{
     ActionList, ActionLogView, ActionQuery, ActionRequest, CreatePolicyRequest, PolicyList,
@@ -28,7 +28,7 @@ fn params_text(params: Option<serde_json::Map<String, serde_json::Value>>) -> St
 }
 
 /// Act on an incident now (soc_lead); the action is carried out by the configured executor.
-#[utoipa::path(post, path = "/api/v1/incidents/{id}/actions", tag = "xdr", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/incidents/{id}/actions", tag = "containment", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Incident id")), request_body = ActionRequest,
     responses((status = 201, body = ActionLogView), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -45,14 +45,14 @@ pub async fn take_action(
     };
     let id = IncidentId::from_uuid(id.into_inner());
     let log = state
-        .security
+        .containment
         .take_action(&auth.principal, id, action, params_text(body.params))
         .await?;
     Ok(HttpResponse::Created().json(ActionLogView::from(&log)))
 }
 
 /// Actions taken in the caller's organization, newest first.
-#[utoipa::path(get, path = "/api/v1/actions", tag = "xdr", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/actions", tag = "containment", security(("bearer" = [])),
     params(ActionQuery), responses((status = 200, body = ActionList)))]
 pub async fn list_actions(
     state: web::Data<AppState>,
@@ -67,7 +67,7 @@ pub async fn list_actions(
     .page()?;
     let incident = q.incident_id.map(IncidentId::from_uuid);
     let rows = state
-        .security
+        .containment
         .actions(&auth.principal, incident, page)
         .await?;
     let page = Page::from_rows(rows, &page, |a| a.id.as_uuid());
@@ -78,13 +78,13 @@ pub async fn list_actions(
 }
 
 /// Containment policies, highest priority first.
-#[utoipa::path(get, path = "/api/v1/containment-policies", tag = "xdr", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/containment-policies", tag = "containment", security(("bearer" = [])),
     responses((status = 200, body = PolicyList)))]
 pub async fn list_policies(
     state: web::Data<AppState>,
     auth: Authorized<Viewer>,
 ) -> Result<HttpResponse, ApiError> {
-    let policies = state.security.policies(&auth.principal).await?;
+    let policies = state.containment.policies(&auth.principal).await?;
     Ok(HttpResponse::Ok().json(PolicyList {
         items: policies.iter().map(PolicyView::from).collect(),
         next_cursor: None,
@@ -92,7 +92,7 @@ pub async fn list_policies(
 }
 
 /// Create a containment policy (soc_lead).
-#[utoipa::path(post, path = "/api/v1/containment-policies", tag = "xdr", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/containment-policies", tag = "containment", security(("bearer" = [])),
     request_body = CreatePolicyRequest,
     responses((status = 201, body = PolicyView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_policy(
@@ -114,12 +114,15 @@ pub async fn create_policy(
         action_params: params_text(body.action_params),
         priority: body.priority,
     };
-    let policy = state.security.create_policy(&auth.principal, input).await?;
+    let policy = state
+        .containment
+        .create_policy(&auth.principal, input)
+        .await?;
     Ok(HttpResponse::Created().json(PolicyView::from(&policy)))
 }
 
 /// One containment policy.
-#[utoipa::path(get, path = "/api/v1/containment-policies/{id}", tag = "xdr", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/containment-policies/{id}", tag = "containment", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Policy id")),
     responses((status = 200, body = PolicyView), (status = 404, body = ErrorBody)))]
 pub async fn get_policy(
@@ -128,14 +131,14 @@ pub async fn get_policy(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let policy = state
-        .security
+        .containment
         .policy(&auth.principal, PolicyId::from_uuid(id.into_inner()))
         .await?;
     Ok(HttpResponse::Ok().json(PolicyView::from(&policy)))
 }
 
 /// Change a containment policy (soc_lead).
-#[utoipa::path(patch, path = "/api/v1/containment-policies/{id}", tag = "xdr", security(("bearer" = [])),
+#[utoipa::path(patch, path = "/api/v1/containment-policies/{id}", tag = "containment", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Policy id")), request_body = UpdatePolicyRequest,
     responses((status = 200, body = PolicyView), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -156,7 +159,7 @@ pub async fn update_policy(
     }
     let id = PolicyId::from_uuid(id.into_inner());
     let policy = state
-        .security
+        .containment
         .update_policy(&auth.principal, id, move |p| {
             if let Some(v) = body.name {
                 p.name = v;
@@ -185,7 +188,7 @@ pub async fn update_policy(
 }
 
 /// Delete a containment policy (soc_lead).
-#[utoipa::path(delete, path = "/api/v1/containment-policies/{id}", tag = "xdr", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/containment-policies/{id}", tag = "containment", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Policy id")),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_policy(
@@ -194,7 +197,7 @@ pub async fn delete_policy(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .security
+        .containment
         .delete_policy(&auth.principal, PolicyId::from_uuid(id.into_inner()))
         .await?;
     Ok(HttpResponse::NoContent().finish())

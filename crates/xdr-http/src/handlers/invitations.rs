@@ -15,7 +15,7 @@ use crate::extract::{Admin, AuthRateLimit, Authorized, Client};
 use crate::state::AppState;
 
 /// Invite a person by email with a role (admin). The token is shown only in this response.
-#[utoipa::path(post, path = "/api/v1/invitations", tag = "organization",
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "identity",
     security(("bearer" = [])), request_body = InviteRequest,
     responses((status = 201, body = IssuedInvitationView), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -26,14 +26,14 @@ pub async fn create(
     body: web::Json<InviteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let issued = state
-        .auth
+        .admin
         .invite(&auth.principal, &body.email, body.role, &client.0)
         .await?;
     Ok(HttpResponse::Created().json(IssuedInvitationView::from(&issued)))
 }
 
 /// The organization's invitations, newest first (admin).
-#[utoipa::path(get, path = "/api/v1/invitations", tag = "organization",
+#[utoipa::path(get, path = "/api/v1/invitations", tag = "identity",
     security(("bearer" = [])), params(ListQuery),
     responses((status = 200, body = InvitationList), (status = 403, body = ErrorBody)))]
 pub async fn list(
@@ -42,7 +42,7 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = state
-        .auth
+        .admin
         .list_invitations(&auth.principal, query.page()?)
         .await?;
     let now = chrono::Utc::now();
@@ -57,7 +57,7 @@ pub async fn list(
 }
 
 /// Revoke a pending invitation (admin).
-#[utoipa::path(delete, path = "/api/v1/invitations/{id}", tag = "organization",
+#[utoipa::path(delete, path = "/api/v1/invitations/{id}", tag = "identity",
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "Invitation id")),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn revoke(
@@ -68,14 +68,14 @@ pub async fn revoke(
 ) -> Result<HttpResponse, ApiError> {
     let id = InvitationId::from_uuid(id.into_inner());
     state
-        .auth
+        .admin
         .revoke_invitation(&auth.principal, id, &client.0)
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Issue a new token and expiry for an open invitation; the old token stops working (admin).
-#[utoipa::path(post, path = "/api/v1/invitations/{id}/resend", tag = "organization",
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/resend", tag = "identity",
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "Invitation id")),
     responses((status = 200, body = IssuedInvitationView), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
@@ -87,14 +87,14 @@ pub async fn resend(
 ) -> Result<HttpResponse, ApiError> {
     let id = InvitationId::from_uuid(id.into_inner());
     let issued = state
-        .auth
+        .admin
         .resend_invitation(&auth.principal, id, &client.0)
         .await?;
     Ok(HttpResponse::Ok().json(IssuedInvitationView::from(&issued)))
 }
 
 /// Accept an invitation: choose a password and join the inviting organization.
-#[utoipa::path(post, path = "/api/v1/auth/accept-invitation", tag = "auth",
+#[utoipa::path(post, path = "/api/v1/auth/accept-invitation", tag = "identity",
     request_body = AcceptInvitationRequest,
     responses((status = 201, body = LoginResponse), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]

@@ -8,19 +8,19 @@ use crate::extract::{Admin, Authorized, Viewer};
 use crate::state::AppState;
 
 /// The caller's organization.
-#[utoipa::path(get, path = "/api/v1/organization", tag = "organization",
+#[utoipa::path(get, path = "/api/v1/organization", tag = "identity",
     security(("bearer" = [])),
     responses((status = 200, body = OrganizationView), (status = 401, body = ErrorBody)))]
 pub async fn get(
     state: web::Data<AppState>,
     auth: Authorized<Viewer>,
 ) -> Result<HttpResponse, ApiError> {
-    let organization = state.auth.organization(&auth.principal).await?;
+    let organization = state.admin.organization(&auth.principal).await?;
     Ok(HttpResponse::Ok().json(OrganizationView::from(&organization)))
 }
 
 /// Rename the caller's organization (admin).
-#[utoipa::path(patch, path = "/api/v1/organization", tag = "organization",
+#[utoipa::path(patch, path = "/api/v1/organization", tag = "identity",
     security(("bearer" = [])), request_body = UpdateOrganizationRequest,
     responses((status = 200, body = OrganizationView), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
@@ -31,7 +31,7 @@ pub async fn update(
     body: web::Json<UpdateOrganizationRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let organization = state
-        .auth
+        .admin
         .rename_organization(&auth.principal, &body.name)
         .await?;
     Ok(HttpResponse::Ok().json(OrganizationView::from(&organization)))

@@ -13,7 +13,7 @@ use crate::extract::{Admin, Authorized, Client, SocLead};
 use crate::state::AppState;
 
 /// Members of the caller's organization, newest first (soc_lead).
-#[utoipa::path(get, path = "/api/v1/users", tag = "organization", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/users", tag = "identity", security(("bearer" = [])),
     params(ListQuery),
     responses((status = 200, body = UserList), (status = 403, body = ErrorBody)))]
 pub async fn list(
@@ -22,7 +22,7 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let page = state
-        .auth
+        .admin
         .list_users(&auth.principal, query.page()?)
         .await?;
     Ok(HttpResponse::Ok().json(UserList {
@@ -32,7 +32,7 @@ pub async fn list(
 }
 
 /// Change a member's role or deactivate them (admin). Their sessions end at once.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "organization",
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "identity",
     security(("bearer" = [])), params(("id" = Uuid, Path, description = "User id")),
     request_body = UpdateUserRequest,
     responses((status = 200, body = UserView), (status = 403, body = ErrorBody),
@@ -56,7 +56,7 @@ pub async fn update(
     }
     let id = UserId::from_uuid(id.into_inner());
     let user = state
-        .auth
+        .admin
         .update_user(&auth.principal, id, change, &client.0)
         .await?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))

@@ -9,7 +9,7 @@ use crate::extract::{Admin, Authorized, Client, SocLead};
 use crate::state::AppState;
 
 /// The organization's webhook (without its secret).
-#[utoipa::path(get, path = "/api/v1/integrations/webhook", tag = "integrations",
+#[utoipa::path(get, path = "/api/v1/integrations/webhook", tag = "webhooks",
     security(("bearer" = [])),
     responses((status = 200, body = WebhookView), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -23,7 +23,7 @@ pub async fn get(
 
 /// Create the webhook (201, with its signing secret, shown only here) or replace its URL and
 /// `enabled` flag (200, the secret is kept).
-#[utoipa::path(put, path = "/api/v1/integrations/webhook", tag = "integrations",
+#[utoipa::path(put, path = "/api/v1/integrations/webhook", tag = "webhooks",
     security(("bearer" = [])), request_body = PutWebhookRequest,
     responses((status = 201, body = WebhookWithSecret), (status = 200, body = WebhookView),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -45,7 +45,7 @@ pub async fn put(
 }
 
 /// Replace the signing secret; the new one is shown only in this response.
-#[utoipa::path(post, path = "/api/v1/integrations/webhook/rotate-secret", tag = "integrations",
+#[utoipa::path(post, path = "/api/v1/integrations/webhook/rotate-secret", tag = "webhooks",
     security(("bearer" = [])),
     responses((status = 200, body = WebhookWithSecret), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -64,7 +64,7 @@ pub async fn rotate_secret(
 }
 
 /// Delete the webhook; actions are only recorded again.
-#[utoipa::path(delete, path = "/api/v1/integrations/webhook", tag = "integrations",
+#[utoipa::path(delete, path = "/api/v1/integrations/webhook", tag = "webhooks",
     security(("bearer" = [])),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]

@@ -1,7 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use xdr_domain::RepoError;
-use xdr_domain::security::{ActionLog, ActionStatus, ContainmentAction, ContainmentPolicy};
+use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentAction, ContainmentPolicy};
 
 use super::parse_stored;
 use crate::schema::{action_logs, containment_policies};

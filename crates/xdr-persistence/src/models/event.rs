@@ -1,9 +1,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use xdr_domain::RepoError;
-use xdr_domain::security::EventFacts;
-use xdr_domain::security::NewEvent;
-use xdr_domain::security::event::Event;
+use xdr_domain::detection::EventFacts;
+use xdr_domain::detection::NewEvent;
+use xdr_domain::detection::event::Event;
 
 use super::parse_stored;
 use crate::db_time::DbTime;

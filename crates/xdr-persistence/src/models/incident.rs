@@ -1,6 +1,6 @@
 use diesel::prelude::*;
 use xdr_domain::RepoError;
-use xdr_domain::security::{Incident, IncidentStatus, RuleKind, Severity};
+use xdr_domain::detection::{Incident, IncidentStatus, RuleKind, Severity};
 
 use super::parse_stored;
 use crate::db_time::DbTime;

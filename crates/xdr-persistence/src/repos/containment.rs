@@ -1,7 +1,7 @@
 use diesel::dsl::exists;
 use diesel::prelude::*;
+use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentPolicy};
 use xdr_domain::ports::{ContainmentRepository, RepoResult};
-use xdr_domain::security::{ActionLog, ActionStatus, ContainmentPolicy};
 use xdr_domain::{ActionLogId, IncidentId, OrganizationId, PageRequest, PolicyId};
 
 use crate::database::{CrossTenant, Database};

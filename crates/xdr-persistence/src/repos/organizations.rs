@@ -2,9 +2,9 @@ use chrono::{DateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
 use xdr_domain::audit::NewAuditEntry;
+use xdr_domain::containment::ContainmentPolicy;
 use xdr_domain::identity::{NewOrganization, NewUser, Organization, OrganizationName, Slug, User};
 use xdr_domain::ports::{OrganizationRepository, RepoResult};
-use xdr_domain::security::ContainmentPolicy;
 use xdr_domain::{Conflict, OrganizationId, RepoError};
 
 use super::audit::append_in_tx;

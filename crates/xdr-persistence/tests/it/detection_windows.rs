@@ -4,8 +4,8 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
-use xdr_domain::ports::{IngestOutcome, SecurityRepository};
-use xdr_domain::security::NewEvent;
+use xdr_domain::detection::NewEvent;
+use xdr_domain::ports::{DetectionRepository, IngestOutcome};
 use xdr_domain::{EventId, OrganizationId};
 use xdr_persistence::Database;
 use xdr_persistence::test_support::execute_sql;
@@ -60,7 +60,7 @@ fn ingest(
     batch: Vec<NewEvent>,
     now: DateTime<Utc>,
 ) -> IngestOutcome {
-    db.security().ingest(org, batch, now).unwrap()
+    db.detection().ingest(org, batch, now).unwrap()
 }
 
 fn a_port_scan_adds_up_across_batches(db: &Database) {
@@ -83,7 +83,7 @@ fn a_port_scan_adds_up_across_batches(db: &Database) {
     let out = ingest(db, org.id, scan(org.id, 1015..1020, at), at);
     assert_eq!(out.incidents_opened.len(), 1, "20 distinct ports in 60 s");
     let incident = db
-        .security()
+        .detection()
         .get_incident(org.id, out.incidents_opened[0])
         .unwrap()
         .unwrap();
@@ -128,7 +128,7 @@ fn failed_logins_count_per_event_across_batches(db: &Database) {
     let out = ingest(db, org.id, vec![failure(at), failure(at)], at);
     assert_eq!(out.incidents_updated.len(), 1, "the open incident grows");
     let id = out.incidents_updated[0];
-    let incident = db.security().get_incident(org.id, id).unwrap().unwrap();
+    let incident = db.detection().get_incident(org.id, id).unwrap().unwrap();
     assert_eq!(incident.event_count, 8);
 }
 

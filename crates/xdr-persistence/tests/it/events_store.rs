@@ -3,8 +3,8 @@
 //! end exactly at their boundary.
 
 use chrono::{DateTime, Duration, SubsecRound, TimeZone, Utc};
-use xdr_domain::ports::SecurityRepository;
-use xdr_domain::security::{EventFilter, EventInput, validate_batch};
+use xdr_domain::detection::{EventFilter, EventInput, validate_batch};
+use xdr_domain::ports::DetectionRepository;
 use xdr_domain::{OrganizationId, PageRequest};
 use xdr_persistence::Database;
 
@@ -29,7 +29,7 @@ fn inputs(n: usize, src_ip: &str) -> Vec<EventInput> {
 /// Stores `n` events from `src_ip`, received at `at`, as the service does.
 fn receive(db: &Database, org: OrganizationId, n: usize, src_ip: &str, at: DateTime<Utc>) {
     let batch = validate_batch(org, &inputs(n, src_ip), at).unwrap();
-    let outcome = db.security().ingest(org, batch, at).unwrap();
+    let outcome = db.detection().ingest(org, batch, at).unwrap();
     assert_eq!(outcome.accepted, n);
 }
 
@@ -39,7 +39,7 @@ fn all_ids(db: &Database, org: OrganizationId) -> Vec<uuid::Uuid> {
     let mut before = None;
     loop {
         let page = db
-            .security()
+            .detection()
             .list_events(
                 org,
                 &EventFilter::default(),
@@ -69,7 +69,7 @@ fn every_event_of_a_batch_is_stored_whatever_its_size(db: &Database) {
             "newest first, no repeats"
         );
     }
-    let summary = db.security().dashboard(org.id, Utc::now()).unwrap();
+    let summary = db.detection().dashboard(org.id, Utc::now()).unwrap();
     assert_eq!(summary.events_last_24h, u64::try_from(total).unwrap());
     assert_eq!(all_ids(db, other.id).len(), 7);
 }
@@ -104,7 +104,7 @@ fn the_last_24_hours_end_exactly_at_their_boundary(db: &Database) {
         boundary + Duration::microseconds(1),
     );
     receive(db, org.id, 5, "192.0.2.5", now - Duration::hours(1));
-    let summary = db.security().dashboard(org.id, now).unwrap();
+    let summary = db.detection().dashboard(org.id, now).unwrap();
     assert_eq!(summary.events_last_24h, 3 + 4 + 5);
     assert_eq!(
         summary.top_source_ips,

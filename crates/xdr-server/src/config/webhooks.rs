@@ -4,11 +4,11 @@ use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use xdr_auth::webhooks::{
+use xdr_domain::webhooks::{RetryPolicy, UrlPolicy};
+use xdr_service::webhooks::{
     DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_CAPACITY, DEFAULT_RETRY_BACKOFF,
     DEFAULT_TIMEOUT, DeliveryConfig, MAX_RETRY_BACKOFF,
 };
-use xdr_domain::webhooks::{RetryPolicy, UrlPolicy};
 
 use super::error::ConfigError;
 

@@ -5,8 +5,8 @@ use std::error::Error;
 
 use reqwest::header::CONTENT_TYPE;
 use reqwest::redirect::Policy;
-use xdr_auth::webhooks::{DeliveryConfig, OutgoingRequest, TransportFuture, WebhookTransport};
 use xdr_domain::webhooks::{AttemptOutcome, check_address};
+use xdr_service::webhooks::{DeliveryConfig, OutgoingRequest, TransportFuture, WebhookTransport};
 
 use super::resolver::{GuardRefusal, GuardedResolver};
 

@@ -9,12 +9,12 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use actix_web::test::{self, TestRequest};
 use serde_json::{Value, json};
-use xdr_auth::webhooks::DeliveryConfig;
 use xdr_auth::{AuthConfig, JwtKeyRing};
 use xdr_crypto::{Key, KeyRing};
 use xdr_domain::{Clock, SystemClock};
 use xdr_http::{AppState, HttpConfig};
 use xdr_persistence::test_support::TestDatabase;
+use xdr_service::webhooks::DeliveryConfig;
 
 pub mod credentials;
 pub mod receiver;

@@ -8,10 +8,10 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::StatusCode;
 use serde_json::{Value, json};
-use xdr_auth::webhooks::DeliveryConfig;
 use xdr_domain::SystemClock;
 use xdr_domain::webhooks::{RetryPolicy, UrlPolicy};
 use xdr_http::{AppState, HttpConfig};
+use xdr_service::webhooks::DeliveryConfig;
 
 use super::receiver::Received;
 use super::{Backend, TestApp, failed_logins, get, post, send, state_for, vault_ring};

@@ -1,27 +1,4 @@
-//! `/api/v1/log-sources` and `/api/v1/ml-models`, and how their errors answer.
+//! `/api/v1/log-sources` and `/api/v1/ml-models`.
 
 pub mod log_sources;
 pub mod ml_models;
-
-use xdr_auth::InventoryError;
-
-use crate::error::ApiError;
-
-impl From<InventoryError> for ApiError {
-    fn from(e: InventoryError) -> Self {
-        match e {
-            InventoryError::Validation(fields) => ApiError::validation(fields),
-            InventoryError::Forbidden => ApiError::forbidden(),
-            InventoryError::NotFound => ApiError::not_found(),
-            InventoryError::LogSourceExists => ApiError::conflict(
-                "log_source_exists",
-                "A log source with that name already exists.",
-            ),
-            InventoryError::MlModelExists => ApiError::conflict(
-                "ml_model_exists",
-                "A model record with that name and version already exists.",
-            ),
-            InventoryError::Internal(i) => i.into(),
-        }
-    }
-}

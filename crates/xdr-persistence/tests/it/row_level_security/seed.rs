@@ -4,14 +4,15 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::Duration;
 use xdr_domain::audit::AuditAction;
+use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentAction};
+use xdr_domain::detection::rule::COWRIE_LOGIN_FAILED;
+use xdr_domain::detection::{NewEvent, RuleKind};
 use xdr_domain::identity::{Email, NewInvitation, Organization, Role, User};
 use xdr_domain::inventory::{LogSource, LogSourceType, MlModel, ModelStatus};
 use xdr_domain::ports::{
-    AuditLogRepository, InventoryRepository, InvitationRepository, SecurityRepository,
+    AuditLogRepository, DetectionRepository, InventoryRepository, InvitationRepository,
     SessionRepository,
 };
-use xdr_domain::security::detection::COWRIE_LOGIN_FAILED;
-use xdr_domain::security::{ActionLog, ActionStatus, ContainmentAction, NewEvent, RuleKind};
 use xdr_domain::{ActionLogId, EventId, InvitationId, LogSourceId, MlModelId};
 use xdr_persistence::Database;
 
@@ -100,7 +101,7 @@ fn detect(db: &Database, admin: &User) {
     let org = admin.organization_id;
     let rule = RuleKind::SshBruteForce;
     let settings = rule.default_settings();
-    db.security()
+    db.detection()
         .set_rule_settings(org, rule, settings, now())
         .unwrap();
     let src_ip = IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9));
@@ -120,7 +121,7 @@ fn detect(db: &Database, admin: &User) {
             received_at: now(),
         })
         .collect();
-    let outcome = db.security().ingest(org, events, now()).unwrap();
+    let outcome = db.detection().ingest(org, events, now()).unwrap();
     let incident = *outcome.incidents_opened.first().expect("an incident opens");
     let action = ActionLog {
         id: ActionLogId::generate(),

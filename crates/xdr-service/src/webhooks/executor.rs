@@ -1,0 +1,60 @@
+//! The `webhook` executor: logs the action as `pending` and queues its delivery.
+
+use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentAction, Execution};
+use xdr_domain::detection::Incident;
+use xdr_domain::ports::ActionExecutor;
+
+use super::queue::{DeliveryJob, DeliveryQueue};
+
+pub const WEBHOOK_EXECUTOR: &str = "webhook";
+
+#[derive(Debug, Clone)]
+pub struct WebhookExecutor {
+    queue: DeliveryQueue,
+}
+
+impl WebhookExecutor {
+    pub fn new(queue: DeliveryQueue) -> Self {
+        Self { queue }
+    }
+}
+
+impl ActionExecutor for WebhookExecutor {
+    fn name(&self) -> &'static str {
+        WEBHOOK_EXECUTOR
+    }
+
+    fn execute(
+        &self,
+        _incident: &Incident,
+        _action: ContainmentAction,
+        _params: &str,
+    ) -> Execution {
+        Execution {
+            status: ActionStatus::Pending,
+            result: Some("queued for delivery".into()),
+        }
+    }
+
+    fn hand_off(&self, log: &ActionLog) -> Option<Execution> {
+        let job = DeliveryJob {
+            organization_id: log.organization_id,
+            action_id: log.id,
+        };
+        match self.queue.try_submit(job) {
+            Ok(()) => None,
+            Err(e) => {
+                tracing::warn!(
+                    action_id = %log.id,
+                    organization_id = %log.organization_id,
+                    reason = %e.result(),
+                    "webhook delivery not queued"
+                );
+                Some(Execution {
+                    status: ActionStatus::Failed,
+                    result: Some(e.result()),
+                })
+            }
+        }
+    }
+}
