@@ -69,6 +69,10 @@ run "GET /auth/me" -t2 -c32 -d"$DURATION" -s bench/get.lua "$BASE/api/v1/auth/me
 run "GET /incidents?limit=50" -t2 -c32 -d"$DURATION" -s bench/get.lua "$BASE/api/v1/incidents?limit=50"
 BODY_FILE=$WORK/events_10.json run "POST /events (batches of 10; events/s = 10 x req/s)" -t2 -c8 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/events"
 BODY_FILE=$WORK/events_1000.json run "POST /events (batches of 1000; events/s = 1000 x req/s)" -t2 -c4 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/events"
+# Detection that fires: failed logins from one source IP (one incident grows per batch), then
+# from 1000 distinct IPs (1000 incidents open, then all 1000 grow in every batch).
+BODY_FILE=$WORK/failed_logins_one_ip.json run "POST /events (1000 failed logins from 1 IP; events/s = 1000 x req/s)" -t2 -c4 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/events"
+BODY_FILE=$WORK/failed_logins_many_ips.json run "POST /events (1000 failed logins from 1000 IPs; events/s = 1000 x req/s)" -t2 -c4 -d"$DURATION" -s bench/post.lua "$BASE/api/v1/events"
 
 # The storm's reference: the same load shape without the storm.
 run "GET /auth/me idle (reference for the storm)" -t1 -c16 -d5s -s bench/get.lua "$BASE/api/v1/auth/me"

@@ -56,3 +56,16 @@ for size in (10, 1000):
               for n in range(size)]
     with open(f"{OUT}/events_{size}.json", "w") as f:
         json.dump({"events": events}, f)
+
+# Failed SSH logins in batches of 1000: from one source IP, and from 1000 distinct ones (a
+# campaign: after six batches every address has an open incident that each batch grows).
+# 198.18.0.0/15 is reserved for benchmarks; these are event fields, never traffic.
+def bench_ip(n):
+    return f"198.{18 + ((n >> 16) & 1)}.{(n >> 8) & 255}.{n & 255}"
+
+
+for name, source in (("one_ip", lambda n: bench_ip(0)), ("many_ips", bench_ip)):
+    events = [{"event_type": "cowrie.login.failed", "src_ip": source(n), "dst_port": 22}
+              for n in range(1000)]
+    with open(f"{OUT}/failed_logins_{name}.json", "w") as f:
+        json.dump({"events": events}, f)

@@ -22,9 +22,11 @@ pub struct IngestOutcome {
 
 /// Events, incidents and detection settings of an organization.
 pub trait DetectionRepository: Send + Sync {
-    /// In one transaction: stores the batch, then for each source IP in it evaluates the
-    /// organization's enabled rules over that IP's window (read through an index) and opens or
-    /// grows the one open incident per (rule, source IP). Nothing is stored on error.
+    /// In one transaction under the organization's lock: stores the batch, records what it adds
+    /// to each rule's window tallies, reads what the touched windows count and the open
+    /// incidents they may grow (set-based: a constant number of statements per batch), and
+    /// applies what `detection::fired` and `detection::plan` decide: one open incident per
+    /// (rule, source IP), opened or grown. Nothing is stored on error.
     fn ingest(
         &self,
         org: OrganizationId,
@@ -56,6 +58,8 @@ pub trait DetectionRepository: Send + Sync {
         limit: usize,
     ) -> RepoResult<Vec<Event>>;
 
+    /// An analyst's change, decided by `Incident::apply` on the stored incident; writes only
+    /// what an analyst owns (status, assignee, note), never the counts growth writes.
     fn update_incident(
         &self,
         org: OrganizationId,

@@ -13,6 +13,7 @@ mod audit_chain;
 mod audit_reads;
 mod credential_secrets;
 mod credentials;
+mod detection_batch;
 mod detection_windows;
 mod events_store;
 mod health;

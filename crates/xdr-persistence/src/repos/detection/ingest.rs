@@ -1,5 +1,7 @@
-//! Batch ingest with detection, in one transaction: the events are stored, each rule's window
-//! tallies updated (`windows`), and only the windows the batch added to are evaluated.
+//! Batch ingest with detection, in one transaction under the organization's lock: the events
+//! are stored, each rule's window tallies updated (`windows`), what the touched windows count
+//! and the incidents they may grow read in a few set-based statements, and the incident writes
+//! that `xdr_domain::detection::batch` decides applied in bulk (`incidents_store`).
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -8,17 +10,16 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use xdr_domain::OrganizationId;
 use xdr_domain::detection::{
-    BatchTally, EventFacts, Incident, IncidentStatus, MAX_BATCH, NewEvent, RuleKind, RuleSettings,
-    WindowKey, detect, tally_batch,
+    self, BatchTally, EventFacts, FiredReadings, MAX_BATCH, NewEvent, RuleKind, RuleSettings,
+    WindowKey, tally_batch,
 };
 use xdr_domain::ports::{IngestOutcome, RepoResult};
 
-use super::{rules, windows};
+use super::{incidents_store, rules, windows};
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
-use crate::models::{EventRow, FACT_COLUMNS, INCIDENT_COLUMNS, IncidentRow, facts};
-use crate::schema::{events, incidents, organizations};
-use crate::time::to_db;
+use crate::models::EventRow;
+use crate::schema::{events, organizations};
 
 /// How much older than the longest window tallies are kept: events may claim to happen a
 /// little in the future (clock skew), and their windows must still be complete.
@@ -72,45 +73,30 @@ pub(crate) fn ingest(
     lock_organization(conn, org)?;
     let PreparedBatch { rows, tallies } = batch;
     insert_events(conn, rows)?;
-    let mut outcome = IngestOutcome {
-        accepted: rows.len(),
-        ..IngestOutcome::default()
-    };
     let settings: BTreeMap<RuleKind, RuleSettings> = rules::load(conn, org)?.into_iter().collect();
     windows::record(conn, org, tallies)?;
-    // Only the windows this batch added to can have changed.
-    for (key, tally) in tallies {
-        let Some(settings) = settings.get(&key.rule).filter(|s| s.enabled) else {
-            continue;
-        };
-        let count = windows::count(conn, org, key, settings, tally.until)?;
-        let Some(detection) = detect(key.rule, settings, key.src_ip, count) else {
-            continue;
-        };
-        match open_incident(conn, org, key.rule, key.src_ip)? {
-            Some(mut incident) => {
-                incident.grow(&detection, tally.added, tally.until, now);
-                diesel::update(incidents::table.find(incident.id.to_string()))
-                    .set(&IncidentRow::from(&incident))
-                    .execute(conn)
-                    .repo()?;
-                outcome.incidents_updated.push(incident.id);
-            }
-            None => {
-                let first_seen = first_seen(conn, org, key, settings, tally.until)?;
-                let incident = Incident::open(org, &detection, first_seen, now);
-                diesel::insert_into(incidents::table)
-                    .values(&IncidentRow::from(&incident))
-                    .execute(conn)
-                    .repo()?;
-                outcome.incidents_opened.push(incident.id);
-            }
-        }
-    }
+    // A constant number of set-based reads, whatever the number of windows the batch touched;
+    // the decisions are the domain's.
+    let counts = windows::counts(conn, org, &settings, tallies)?;
+    let fired = detection::fired(&settings, tallies, &counts);
+    let open = incidents_store::open_incidents(conn, org, fired.keys())?;
+    let facts = incidents_store::window_facts(conn, org, &settings, &fired, &open, tallies)?;
+    let read = FiredReadings {
+        settings: &settings,
+        tallies,
+        open: &open,
+        facts: &facts,
+    };
+    let writes = detection::plan(org, &fired, read, now);
+    incidents_store::apply(conn, &writes)?;
     if let Some(longest) = settings.values().map(RuleSettings::window).max() {
         windows::prune(conn, org, now - longest - PRUNE_MARGIN)?;
     }
-    Ok(outcome)
+    Ok(IngestOutcome {
+        accepted: rows.len(),
+        incidents_opened: writes.opened.iter().map(|i| i.id).collect(),
+        incidents_updated: writes.grown.iter().map(|i| i.id).collect(),
+    })
 }
 
 /// Multi-row INSERTs are backend-specific in diesel (not in the multi-backend DSL).
@@ -146,24 +132,6 @@ fn insert_events(conn: &mut AnyConnection, rows: &[EventRow]) -> RepoResult<()> 
     Ok(())
 }
 
-/// The first matching event of a window that just reached its threshold. Read from the events
-/// (through the source IP index) once per incident, when it opens.
-fn first_seen(
-    conn: &mut AnyConnection,
-    org: OrganizationId,
-    key: &WindowKey,
-    settings: &RuleSettings,
-    until: DateTime<Utc>,
-) -> RepoResult<DateTime<Utc>> {
-    let since = settings.window_start(until);
-    Ok(window_facts(conn, org, key.src_ip, since, until)?
-        .iter()
-        .filter(|f| f.relevant_to(key.rule))
-        .map(|f| f.occurred_at)
-        .min()
-        .unwrap_or(until))
-}
-
 fn facts_of(e: &NewEvent) -> EventFacts {
     EventFacts {
         event_type: e.event_type.clone(),
@@ -171,45 +139,4 @@ fn facts_of(e: &NewEvent) -> EventFacts {
         username: e.username.clone(),
         occurred_at: e.occurred_at,
     }
-}
-
-/// The source IP's events in `(since, until]`, through the (organization, src_ip, occurred_at)
-/// index: detection never rescans history.
-fn window_facts(
-    conn: &mut AnyConnection,
-    org: OrganizationId,
-    src_ip: IpAddr,
-    since: DateTime<Utc>,
-    until: DateTime<Utc>,
-) -> RepoResult<Vec<EventFacts>> {
-    events::table
-        .filter(events::organization_id.eq(org.to_string()))
-        .filter(events::src_ip.eq(src_ip.to_string()))
-        .filter(events::occurred_at.gt(to_db(since)))
-        .filter(events::occurred_at.le(to_db(until)))
-        .select(FACT_COLUMNS)
-        .load(conn)
-        .repo()?
-        .into_iter()
-        .map(facts)
-        .collect()
-}
-
-fn open_incident(
-    conn: &mut AnyConnection,
-    org: OrganizationId,
-    rule: RuleKind,
-    src_ip: IpAddr,
-) -> RepoResult<Option<Incident>> {
-    incidents::table
-        .filter(incidents::organization_id.eq(org.to_string()))
-        .filter(incidents::rule.eq(rule.as_str()))
-        .filter(incidents::src_ip.eq(src_ip.to_string()))
-        .filter(incidents::status.eq(IncidentStatus::Open.as_str()))
-        .select(INCIDENT_COLUMNS)
-        .first::<IncidentRow>(conn)
-        .optional()
-        .repo()?
-        .map(Incident::try_from)
-        .transpose()
 }

@@ -1,6 +1,7 @@
 //! `DetectionRepository`: events, incidents, detection settings and the dashboard.
 
 mod dashboard;
+mod incidents_store;
 mod ingest;
 mod queries;
 mod rules;

@@ -1,16 +1,28 @@
-//! An analyst's change to an incident: lifecycle, assignee, note.
+//! An analyst's change to an incident: storage reads the incident and whether the new assignee
+//! is a member, the domain decides (`Incident::apply`), and only the columns an analyst owns
+//! are written (growth by ingest owns the counts and scores).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use xdr_domain::detection::{IncidentChange, IncidentChangeOutcome};
+use xdr_domain::detection::{ChangeRefused, IncidentChange, IncidentChangeOutcome};
 use xdr_domain::ports::RepoResult;
-use xdr_domain::{IncidentId, OrganizationId};
+use xdr_domain::{IncidentId, OrganizationId, UserId};
 
 use super::queries::get_incident;
 use crate::connection::AnyConnection;
+use crate::db_time::DbTime;
 use crate::error::DbResultExt;
-use crate::models::IncidentRow;
 use crate::schema::{incidents, users};
+
+/// What an analyst's change writes.
+#[derive(AsChangeset)]
+#[diesel(table_name = incidents, treat_none_as_null = true)]
+struct Triage {
+    status: String,
+    assignee_id: Option<String>,
+    note: Option<String>,
+    updated_at: DbTime,
+}
 
 pub(crate) fn update_incident(
     conn: &mut AnyConnection,
@@ -22,40 +34,37 @@ pub(crate) fn update_incident(
     let Some(mut incident) = get_incident(conn, org, id)? else {
         return Ok(IncidentChangeOutcome::NotFound);
     };
-    if let Some(to) = change.status
-        && to != incident.status
-    {
-        if !incident.status.can_become(to) {
-            return Ok(IncidentChangeOutcome::InvalidTransition {
-                from: incident.status,
-                to,
-            });
+    let member = match change.new_assignee() {
+        Some(user) => is_member(conn, org, user)?,
+        None => false,
+    };
+    match incident.apply(change, member, now) {
+        Err(ChangeRefused::InvalidTransition { from, to }) => {
+            return Ok(IncidentChangeOutcome::InvalidTransition { from, to });
         }
-        incident.status = to;
+        Err(ChangeRefused::UnknownAssignee) => return Ok(IncidentChangeOutcome::UnknownAssignee),
+        Ok(()) => {}
     }
-    if let Some(assignee) = change.assignee_id {
-        if let Some(user) = assignee {
-            let member: i64 = users::table
-                .filter(users::organization_id.eq(org.to_string()))
-                .filter(users::id.eq(user.to_string()))
-                .count()
-                .get_result(conn)
-                .repo()?;
-            if member == 0 {
-                return Ok(IncidentChangeOutcome::UnknownAssignee);
-            }
-        }
-        incident.assignee_id = assignee;
-    }
-    if let Some(note) = &change.note {
-        incident.note = Some(note.clone());
-    }
-    incident.updated_at = now;
     diesel::update(incidents::table)
         .filter(incidents::organization_id.eq(org.to_string()))
         .filter(incidents::id.eq(id.to_string()))
-        .set(&IncidentRow::from(&incident))
+        .set(Triage {
+            status: incident.status.as_str().to_owned(),
+            assignee_id: incident.assignee_id.map(|u| u.to_string()),
+            note: incident.note.clone(),
+            updated_at: incident.updated_at.into(),
+        })
         .execute(conn)
         .repo()?;
     Ok(IncidentChangeOutcome::Updated(incident))
+}
+
+fn is_member(conn: &mut AnyConnection, org: OrganizationId, user: UserId) -> RepoResult<bool> {
+    let n: i64 = users::table
+        .filter(users::organization_id.eq(org.to_string()))
+        .filter(users::id.eq(user.to_string()))
+        .count()
+        .get_result(conn)
+        .repo()?;
+    Ok(n > 0)
 }

@@ -1,5 +1,5 @@
-//! Detection windows as tallies (`xdr_domain::detection::window`): what each batch adds, the
-//! count of one window, and pruning what no window can reach any more. Every statement is
+//! Detection windows as tallies (`xdr_domain::detection::window`): what each batch adds, what
+//! the touched windows count, and pruning what no window can reach any more. Every statement is
 //! bounded by the batch or by the window's length, never by the number of stored events.
 
 use std::collections::BTreeMap;
@@ -9,7 +9,7 @@ use diesel::dsl::case_when;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use xdr_domain::OrganizationId;
-use xdr_domain::detection::{BatchTally, RuleSettings, WindowKey};
+use xdr_domain::detection::{BatchTally, RuleKind, RuleSettings, WindowKey};
 use xdr_domain::ports::RepoResult;
 
 use crate::connection::AnyConnection;
@@ -123,43 +123,83 @@ pub(crate) fn record(
     Ok(())
 }
 
-/// What the rule of `key` counts in its window ending at `until`.
-pub(crate) fn count(
+/// Source IPs per statement of the set-based reads (one bind each: far below every backend's
+/// bind limit).
+pub(crate) const IP_CHUNK: usize = 1000;
+
+/// What every touched window of an enabled rule counts now: one statement per rule and chunk
+/// of source IPs, whatever the number of windows. Each row read is summed into the window of
+/// its key, within that window's own bounds.
+pub(crate) fn counts(
     conn: &mut AnyConnection,
     org: OrganizationId,
-    key: &WindowKey,
-    settings: &RuleSettings,
-    until: DateTime<Utc>,
-) -> RepoResult<u32> {
-    let (org, rule, src_ip) = (org.to_string(), key.rule.as_str(), key.src_ip.to_string());
-    let n: i64 = if key.rule.counts_distinct_values() {
-        // No condition on `last_seen_at` in SQL: with one, SQLite's planner prefers the pruning
-        // index (organization, last_seen_at) and scans every recent value of the organization.
-        // The key's values are few (pruned past the longest window), so the primary key reads
-        // them all and they are counted here.
-        let since = to_db(settings.window_start(until));
-        let seen: Vec<chrono::NaiveDateTime> = values::table
-            .filter(values::organization_id.eq(org))
-            .filter(values::rule.eq(rule))
-            .filter(values::src_ip.eq(src_ip))
-            .select(values::last_seen_at)
-            .load(conn)
-            .repo()?;
-        i64::try_from(seen.into_iter().filter(|at| *at > since).count()).unwrap_or(i64::MAX)
-    } else {
-        let (first, last) = settings.window_seconds_ending(until);
-        counts::table
-            .filter(counts::organization_id.eq(org))
-            .filter(counts::rule.eq(rule))
-            .filter(counts::src_ip.eq(src_ip))
-            .filter(counts::second.between(first, last))
-            .select(counts::events)
-            .load::<i64>(conn)
-            .repo()?
-            .into_iter()
-            .sum()
-    };
-    Ok(u32::try_from(n.max(0)).unwrap_or(u32::MAX))
+    settings: &BTreeMap<RuleKind, RuleSettings>,
+    tallies: &BTreeMap<WindowKey, BatchTally>,
+) -> RepoResult<BTreeMap<WindowKey, u32>> {
+    let org = org.to_string();
+    let mut totals: BTreeMap<WindowKey, i64> = BTreeMap::new();
+    for (rule, settings) in settings.iter().filter(|(_, s)| s.enabled) {
+        let keys: BTreeMap<String, (&WindowKey, &BatchTally)> = tallies
+            .iter()
+            .filter(|(k, _)| k.rule == *rule)
+            .map(|(k, t)| (k.src_ip.to_string(), (k, t)))
+            .collect();
+        let ips: Vec<&String> = keys.keys().collect();
+        for chunk in ips.chunks(IP_CHUNK) {
+            if rule.counts_distinct_values() {
+                // No condition on `last_seen_at` in SQL: with one, SQLite's planner prefers the
+                // pruning index (organization, last_seen_at) over the primary key. The keys'
+                // values are few (pruned past the longest window) and counted here.
+                let rows: Vec<(String, chrono::NaiveDateTime)> = values::table
+                    .filter(values::organization_id.eq(&org))
+                    .filter(values::rule.eq(rule.as_str()))
+                    .filter(values::src_ip.eq_any(chunk))
+                    .select((values::src_ip, values::last_seen_at))
+                    .load(conn)
+                    .repo()?;
+                for (ip, seen) in rows {
+                    let Some((key, tally)) = keys.get(&ip) else {
+                        continue;
+                    };
+                    if seen > to_db(settings.window_start(tally.until)) {
+                        *totals.entry(**key).or_insert(0) += 1;
+                    }
+                }
+            } else {
+                let bounds = chunk
+                    .iter()
+                    .filter_map(|ip| keys.get(*ip))
+                    .map(|(_, t)| settings.window_seconds_ending(t.until));
+                let (Some(first), Some(last)) = (
+                    bounds.clone().map(|(first, _)| first).min(),
+                    bounds.map(|(_, last)| last).max(),
+                ) else {
+                    continue;
+                };
+                let rows: Vec<(String, i64, i64)> = counts::table
+                    .filter(counts::organization_id.eq(&org))
+                    .filter(counts::rule.eq(rule.as_str()))
+                    .filter(counts::src_ip.eq_any(chunk))
+                    .filter(counts::second.between(first, last))
+                    .select((counts::src_ip, counts::second, counts::events))
+                    .load(conn)
+                    .repo()?;
+                for (ip, second, events) in rows {
+                    let Some((key, tally)) = keys.get(&ip) else {
+                        continue;
+                    };
+                    let (first, last) = settings.window_seconds_ending(tally.until);
+                    if (first..=last).contains(&second) {
+                        *totals.entry(**key).or_insert(0) += events;
+                    }
+                }
+            }
+        }
+    }
+    Ok(totals
+        .into_iter()
+        .map(|(k, n)| (k, u32::try_from(n.max(0)).unwrap_or(u32::MAX)))
+        .collect())
 }
 
 /// Drops the tallies of `org` no window can reach: older than `before`.
