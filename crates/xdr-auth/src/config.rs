@@ -18,7 +18,8 @@ pub struct AuthConfig {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub bcrypt_cost: u32,
-    /// How many password hashes may be computed at once (each uses one CPU for ~250 ms).
+    /// How many password hashes may be computed at once. Each keeps one CPU busy for the
+    /// whole hash, so this bounds how much of the machine a login storm can take.
     pub password_hash_concurrency: usize,
     pub lockout: LockoutPolicy,
     /// How long a session check may be reused; at most [`MAX_SESSION_CACHE_TTL`].

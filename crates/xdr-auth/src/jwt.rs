@@ -41,7 +41,7 @@ pub enum TokenError {
     Signing(String),
 }
 
-/// Claims of an access token (ARCHITECTURE.md, security model).
+/// Claims of an access token (docs/security.md, "Access tokens").
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AccessClaims {
     pub iss: String,

@@ -28,7 +28,8 @@ impl fmt::Debug for RefreshToken {
     }
 }
 
-/// `TokenPair` of API.md; `token_type` is always `Bearer`.
+/// The token pair of docs/api.md ("Token pair, user and organization");
+/// `token_type` is always `Bearer`.
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: RefreshToken,

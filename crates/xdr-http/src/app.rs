@@ -57,104 +57,82 @@ pub fn app(
         .default_service(web::to(not_found))
 }
 
-fn api_v1(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/auth")
-            .route("/register", web::post().to(auth::register))
-            .route("/login", web::post().to(auth::login))
-            .route("/refresh", web::post().to(auth::refresh))
-            .route("/logout", web::post().to(auth::logout))
-            .route("/logout-all", web::post().to(auth::logout_all))
-            .route("/me", web::get().to(auth::me))
-            .route("/me", web::patch().to(auth::update_me))
-            .route("/change-password", web::post().to(auth::change_password))
-            .route("/sessions", web::get().to(auth::list_sessions))
-            .route("/sessions/{id}", web::delete().to(auth::revoke_session))
-            .route("/accept-invitation", web::post().to(invitations::accept)),
-    )
-    .route("/invitations", web::post().to(invitations::create))
-    .route("/invitations", web::get().to(invitations::list))
-    .route("/invitations/{id}", web::delete().to(invitations::revoke))
-    .route(
-        "/invitations/{id}/resend",
-        web::post().to(invitations::resend),
-    )
-    .route("/users", web::get().to(users::list))
-    .route("/users/{id}", web::patch().to(users::update))
-    .route("/events", web::post().to(detection::ingest))
-    .route("/events", web::get().to(detection::list_events))
-    .route("/incidents", web::get().to(detection::list_incidents))
-    .route("/incidents/{id}", web::get().to(detection::get_incident))
-    .route(
-        "/incidents/{id}",
-        web::patch().to(detection::update_incident),
-    )
-    .route("/detection-rules", web::get().to(detection::list_rules))
-    .route(
-        "/detection-rules/{rule}",
-        web::get().to(detection::get_rule),
-    )
-    .route(
-        "/detection-rules/{rule}",
-        web::patch().to(detection::update_rule),
-    )
-    .route("/dashboard/summary", web::get().to(detection::dashboard))
-    .route(
-        "/incidents/{id}/actions",
-        web::post().to(containment::take_action),
-    )
-    .route("/actions", web::get().to(containment::list_actions))
-    .route(
-        "/containment-policies",
-        web::get().to(containment::list_policies),
-    )
-    .route(
-        "/containment-policies",
-        web::post().to(containment::create_policy),
-    )
-    .route(
-        "/containment-policies/{id}",
-        web::get().to(containment::get_policy),
-    )
-    .route(
-        "/containment-policies/{id}",
-        web::patch().to(containment::update_policy),
-    )
-    .route(
-        "/containment-policies/{id}",
-        web::delete().to(containment::delete_policy),
-    )
-    .route("/log-sources", web::get().to(log_sources::list))
-    .route("/log-sources", web::post().to(log_sources::create))
-    .route("/log-sources/{id}", web::get().to(log_sources::get))
-    .route("/log-sources/{id}", web::patch().to(log_sources::update))
-    .route("/log-sources/{id}", web::delete().to(log_sources::delete))
-    .route("/ml-models", web::get().to(ml_models::list))
-    .route("/ml-models", web::post().to(ml_models::create))
-    .route("/ml-models/{id}", web::get().to(ml_models::get))
-    .route("/ml-models/{id}", web::patch().to(ml_models::update))
-    .route("/ml-models/{id}", web::delete().to(ml_models::delete))
-    .route("/organization", web::get().to(organization::get))
-    .route("/organization", web::patch().to(organization::update))
-    .service(
-        web::scope("/credentials")
-            .route("", web::get().to(credentials::list))
-            .route("", web::post().to(credentials::create))
-            .route("/{id}", web::get().to(credentials::get))
-            .route("/{id}", web::patch().to(credentials::update))
-            .route("/{id}", web::delete().to(credentials::delete)),
-    )
-    .service(
-        web::scope("/integrations/webhook")
-            .route("", web::get().to(webhooks::get))
-            .route("", web::put().to(webhooks::put))
-            .route("", web::delete().to(webhooks::delete))
-            .route("/rotate-secret", web::post().to(webhooks::rotate_secret)),
-    )
-    .route("/audit-logs", web::get().to(audit::list))
-    .route("/audit-logs/export", web::get().to(audit::export))
-    .route("/audit-logs/verify", web::get().to(audit::verify));
+/// The API's routes, declared once: this table is served (`api_v1`) and listed
+/// (`API_ROUTES`), and a test holds the list equal to the OpenAPI document's operations.
+macro_rules! api_routes {
+    ($($method:ident $path:literal => $handler:path,)*) => {
+        fn api_v1(cfg: &mut web::ServiceConfig) {
+            $(cfg.route($path, web::$method().to($handler));)*
+        }
+
+        /// Every served operation under `/api/v1`: (method, path template).
+        pub const API_ROUTES: &[(&str, &str)] = &[$((stringify!($method), concat!("/api/v1", $path)),)*];
+    };
 }
+
+api_routes! {
+    post "/auth/register" => auth::register,
+    post "/auth/login" => auth::login,
+    post "/auth/refresh" => auth::refresh,
+    post "/auth/logout" => auth::logout,
+    post "/auth/logout-all" => auth::logout_all,
+    get "/auth/me" => auth::me,
+    patch "/auth/me" => auth::update_me,
+    post "/auth/change-password" => auth::change_password,
+    get "/auth/sessions" => auth::list_sessions,
+    delete "/auth/sessions/{id}" => auth::revoke_session,
+    post "/auth/accept-invitation" => invitations::accept,
+    get "/credentials" => credentials::list,
+    post "/credentials" => credentials::create,
+    get "/credentials/{id}" => credentials::get,
+    patch "/credentials/{id}" => credentials::update,
+    delete "/credentials/{id}" => credentials::delete,
+    get "/integrations/webhook" => webhooks::get,
+    put "/integrations/webhook" => webhooks::put,
+    delete "/integrations/webhook" => webhooks::delete,
+    post "/integrations/webhook/rotate-secret" => webhooks::rotate_secret,
+    post "/invitations" => invitations::create,
+    get "/invitations" => invitations::list,
+    delete "/invitations/{id}" => invitations::revoke,
+    post "/invitations/{id}/resend" => invitations::resend,
+    get "/users" => users::list,
+    patch "/users/{id}" => users::update,
+    post "/events" => detection::ingest,
+    get "/events" => detection::list_events,
+    get "/incidents" => detection::list_incidents,
+    get "/incidents/{id}" => detection::get_incident,
+    patch "/incidents/{id}" => detection::update_incident,
+    get "/detection-rules" => detection::list_rules,
+    get "/detection-rules/{rule}" => detection::get_rule,
+    patch "/detection-rules/{rule}" => detection::update_rule,
+    get "/dashboard/summary" => detection::dashboard,
+    post "/incidents/{id}/actions" => containment::take_action,
+    get "/actions" => containment::list_actions,
+    get "/containment-policies" => containment::list_policies,
+    post "/containment-policies" => containment::create_policy,
+    get "/containment-policies/{id}" => containment::get_policy,
+    patch "/containment-policies/{id}" => containment::update_policy,
+    delete "/containment-policies/{id}" => containment::delete_policy,
+    get "/log-sources" => log_sources::list,
+    post "/log-sources" => log_sources::create,
+    get "/log-sources/{id}" => log_sources::get,
+    patch "/log-sources/{id}" => log_sources::update,
+    delete "/log-sources/{id}" => log_sources::delete,
+    get "/ml-models" => ml_models::list,
+    post "/ml-models" => ml_models::create,
+    get "/ml-models/{id}" => ml_models::get,
+    patch "/ml-models/{id}" => ml_models::update,
+    delete "/ml-models/{id}" => ml_models::delete,
+    get "/organization" => organization::get,
+    patch "/organization" => organization::update,
+    get "/audit-logs" => audit::list,
+    get "/audit-logs/export" => audit::export,
+    get "/audit-logs/verify" => audit::verify,
+}
+
+/// Operations served outside `/api/v1` that the OpenAPI document describes too.
+pub const OPERATIONAL_ROUTES: &[(&str, &str)] =
+    &[("get", "/healthz"), ("get", "/readyz"), ("get", "/metrics")];
 
 fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
@@ -200,4 +178,59 @@ async fn log_request(
         "request"
     );
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use utoipa::OpenApi;
+
+    use super::{API_ROUTES, OPERATIONAL_ROUTES};
+    use crate::openapi::ApiDoc;
+
+    #[test]
+    fn served_routes_and_the_openapi_document_list_the_same_operations() {
+        let served: BTreeSet<(String, String)> = API_ROUTES
+            .iter()
+            .chain(OPERATIONAL_ROUTES)
+            .map(|(m, p)| (m.to_string(), p.to_string()))
+            .collect();
+        assert_eq!(
+            served.len(),
+            API_ROUTES.len() + OPERATIONAL_ROUTES.len(),
+            "no duplicates"
+        );
+        let doc = ApiDoc::openapi();
+        let documented: BTreeSet<(String, String)> = doc
+            .paths
+            .paths
+            .iter()
+            .flat_map(|(path, item)| {
+                let mut ops = Vec::new();
+                for (method, op) in [
+                    ("get", &item.get),
+                    ("post", &item.post),
+                    ("put", &item.put),
+                    ("patch", &item.patch),
+                    ("delete", &item.delete),
+                ] {
+                    if op.is_some() {
+                        ops.push((method.to_owned(), path.clone()));
+                    }
+                }
+                ops
+            })
+            .collect();
+        let undocumented: Vec<_> = served.difference(&documented).collect();
+        let unserved: Vec<_> = documented.difference(&served).collect();
+        assert!(
+            undocumented.is_empty(),
+            "served but not in the OpenAPI document: {undocumented:?}"
+        );
+        assert!(
+            unserved.is_empty(),
+            "in the OpenAPI document but not served: {unserved:?}"
+        );
+    }
 }

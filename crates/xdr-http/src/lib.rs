@@ -1,5 +1,5 @@
-//! Mini-XDR's HTTP API (API.md) on actix-web: handlers, extractors, error mapping and the
-//! OpenAPI document. Storage is reached only through the services and ports it is given.
+//! Mini-XDR's HTTP API (docs/api.md) on actix-web: handlers, extractors, error mapping and
+//! the OpenAPI document. Storage is reached only through the services and ports it is given.
 
 mod app;
 pub mod dto;
@@ -13,7 +13,7 @@ pub mod rate_limit;
 pub mod state;
 pub mod trusted_proxies;
 
-pub use app::{OPENAPI_PATH, app};
+pub use app::{API_ROUTES, OPENAPI_PATH, OPERATIONAL_ROUTES, app};
 pub use error::ApiError;
 pub use rate_limit::{AuthRateLimiter, RateLimitConfig};
 pub use state::{AppState, DEFAULT_BODY_LIMIT, HttpConfig, Services};

@@ -14,7 +14,7 @@ use crate::metrics::Metrics;
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
 use crate::trusted_proxies::TrustedProxies;
 
-/// Default request body limit (docs/api.md): 1 MiB.
+/// Default request body limit (docs/api.md, "Request bodies"): 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 #[derive(Debug, Clone)]

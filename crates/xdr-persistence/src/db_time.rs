@@ -3,11 +3,11 @@
 //!
 //! SQLite keeps timestamps as text. diesel encodes a `NaiveDateTime` through chrono's
 //! `format("%F %T%.f")` and decodes by trying up to 18 `parse_from_str` patterns, both
-//! interpreting the pattern on every value: ~0.6 µs per timestamp, a tenth of the time an
-//! ingest holds SQLite's write lock and much of an incident page's decoding. [`DbTime`] writes
-//! exactly the same text (so that it compares and sorts with values diesel wrote) with plain
-//! digit arithmetic, and reads that shape the same way, falling back to chrono for any other
-//! shape. PostgreSQL's binary encoding is diesel's own.
+//! interpreting the pattern on every value: slow enough to matter while an ingest holds
+//! SQLite's write lock and when decoding a page of incidents. [`DbTime`] writes exactly the
+//! same text (so that it compares and sorts with values diesel wrote) with plain digit
+//! arithmetic, and reads that shape the same way, falling back to chrono for any other shape.
+//! PostgreSQL's binary encoding is diesel's own.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use diesel::backend::Backend;

@@ -10,7 +10,8 @@ use xdr_server::config::{self, Settings};
 use xdr_server::{audit_prune, logging, serve, startup, vault};
 
 /// mimalloc instead of the system allocator: request handling allocates many small, short-lived
-/// values on two worker threads, where glibc's malloc spent ~15% of the CPU (docs/benchmarks.md).
+/// values on every worker thread, which glibc's malloc serves slowly (docs/benchmarks.md,
+/// "Figures behind design choices").
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1,4 +1,6 @@
-//! The actions the audit log records (API.md "Organization administration").
+//! The actions the audit log can record. Which ones the code writes, and when, is
+//! listed in docs/audit.md ("What is recorded"); some are declared ahead of the
+//! features that will write them.
 
 use std::fmt;
 use std::str::FromStr;

@@ -11,7 +11,7 @@ use xdr_domain::{FieldErrors, UserId};
 
 use crate::error::ApiError;
 
-/// One entry (API.md "Audit entry").
+/// One audit entry (docs/audit.md, "Entry shape").
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuditEntryView {
     pub id: Uuid,

@@ -51,7 +51,7 @@ pub struct UpdateMeRequest {
     pub full_name: String,
 }
 
-/// `TokenPair` of API.md.
+/// The token pair (docs/api.md, "Token pair, user and organization").
 #[derive(Serialize, ToSchema)]
 pub struct TokenPairView {
     pub access_token: String,

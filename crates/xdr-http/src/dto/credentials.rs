@@ -149,7 +149,8 @@ impl From<&CheckedCredential> for CredentialView {
     }
 }
 
-/// A list page (API.md): items, and a cursor for the next page or null.
+/// A list page (docs/api.md, "Lists and pagination"): items, and a cursor for the
+/// next page or null.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CredentialList {
     pub items: Vec<CredentialView>,

@@ -86,7 +86,8 @@ impl SessionView {
     }
 }
 
-/// A list page (API.md): items, and a cursor for the next page or null.
+/// A list page (docs/api.md, "Lists and pagination"): items, and a cursor for the
+/// next page or null (always null for sessions).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionList {
     pub items: Vec<SessionView>,

@@ -1,4 +1,4 @@
-//! List query parameters and opaque cursors (API.md "Lists").
+//! List query parameters and opaque cursors (docs/api.md, "Lists and pagination").
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,4 +1,6 @@
-//! Handlers, one module per area of the API (docs/api.md).
+//! Handlers, one module per concept of docs/api.md: `auth` (identity); `organization`,
+//! `invitations` and `users` (organization administration); `audit`, `credentials`,
+//! `detection`, `containment`, `webhooks` and `inventory`; and `health`.
 
 pub mod audit;
 pub mod auth;

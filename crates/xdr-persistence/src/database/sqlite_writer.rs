@@ -4,8 +4,8 @@
 //! SQLite allows one write transaction per database. Two things follow from giving writes a
 //! connection of their own instead of any pooled one:
 //! * writers queue here, in this process, and the next one starts the moment the previous one
-//!   returns the connection. Left to SQLite's busy handler, they polled with growing sleeps (up
-//!   to 100 ms between tries) while the lock was already free;
+//!   returns the connection. SQLite's busy handler would instead poll with growing sleeps,
+//!   leaving the lock unused while the next writer sleeps;
 //! * the writer's page cache stays valid. A SQLite connection drops its whole cache whenever
 //!   another connection wrote since its last transaction, so with writes spread over the pool
 //!   every ingest began by reading its B-tree pages again.

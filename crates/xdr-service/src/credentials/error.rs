@@ -1,4 +1,4 @@
-//! Errors of the credential vault's use cases.
+//! Errors of the credentials use cases.
 
 use std::collections::BTreeMap;
 

@@ -7,7 +7,8 @@ use xdr_domain::credentials::{
 use xdr_domain::secrets::SecretText;
 use xdr_domain::{CredentialId, FieldErrors};
 
-/// Default and largest page size of a list (API.md).
+/// Default and largest page size of a credential list (docs/api.md, "Lists and
+/// pagination"). Unlike other lists, a limit outside 1..=MAX is refused.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 500;
 

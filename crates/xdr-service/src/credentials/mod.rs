@@ -1,4 +1,4 @@
-//! The credential vault's use cases (`CredentialService`) and the real `Sealer` over the
+//! The credentials use cases (`CredentialService`) and the real `Sealer` over the
 //! crypto key ring. The service depends only on the `Sealer` and `CredentialRepository` ports.
 
 mod error;

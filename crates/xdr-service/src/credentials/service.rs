@@ -1,4 +1,4 @@
-//! The credential vault service: the ports it stands on and what its use cases return.
+//! The credentials service: the ports it stands on and what its use cases return.
 
 use std::fmt;
 use std::sync::Arc;

@@ -13,8 +13,9 @@ use xdr_auth::Principal;
 use xdr_auth::blocking;
 
 impl DetectionService {
-    /// Validates the whole batch (one bad event rejects it), stores it durably and runs
-    /// detection, all in one transaction; returns only after the commit.
+    /// Validates the whole batch (one bad event rejects it), stores it and runs detection in
+    /// one transaction, then lets the containment policies act on what it opened or grew;
+    /// returns only after both.
     pub async fn ingest(
         &self,
         principal: &Principal,

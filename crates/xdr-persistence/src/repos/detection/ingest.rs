@@ -28,7 +28,7 @@ const PRUNE_MARGIN: Duration = Duration::minutes(15);
 /// Rows per INSERT statement: a whole batch of 1000 at most (13,000 binds, below SQLite's
 /// 32,766 and PostgreSQL's 65,535). Statements of a fixed row count are prepared once per
 /// connection and cached; one with a row count known only at run time would be parsed again on
-/// every batch (a 500-row INSERT took a tenth of SQLite's time under the write lock to parse).
+/// every batch, while SQLite's write lock is held.
 /// As few statements as possible: SQLite copies each page a statement changes to a statement
 /// journal first, once per statement.
 const CHUNKS: (usize, usize, usize) = (MAX_BATCH, 100, 10);

@@ -1,4 +1,4 @@
-//! The vault's use cases against in-memory ports.
+//! The credentials use cases against in-memory ports.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod integrity;
