@@ -14,6 +14,7 @@ use xdr_auth::{AuthConfig, JwtKeyRing};
 use xdr_crypto::{Key, KeyRing};
 use xdr_domain::{Clock, SystemClock};
 use xdr_http::{AppState, HttpConfig};
+pub use xdr_persistence::Backend;
 use xdr_persistence::test_support::TestDatabase;
 
 pub mod credentials;
@@ -28,22 +29,10 @@ pub const PASSWORD: &str = "violet tractor mango fjord";
 /// The vault key (version 1) of every test app.
 pub const TEST_VAULT_KEY: [u8; 32] = [0x5a; 32];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-pub fn pg_admin_url() -> String {
-    std::env::var("MINI_XDR_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
+/// A fresh database on `backend` (PostgreSQL: on the server of `test_support::pg_admin_url()`,
+/// the one the persistence tests use too).
 pub fn test_database(backend: Backend) -> TestDatabase {
-    match backend {
-        Backend::Sqlite => TestDatabase::sqlite(),
-        Backend::Postgres => TestDatabase::postgres(&pg_admin_url()),
-    }
+    TestDatabase::on(backend)
 }
 
 pub fn jwt_ring() -> JwtKeyRing {
