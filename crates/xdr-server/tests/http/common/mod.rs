@@ -1,5 +1,5 @@
 //! Shared harness of the HTTP tests: a real actix app on a real, fresh database per test.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
 

@@ -1,6 +1,6 @@
 //! Helpers shared by the `config_*` test modules.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(clippy::unwrap_used)]
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
