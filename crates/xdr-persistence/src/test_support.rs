@@ -3,6 +3,7 @@
 //! ```ignore
 //! let t = TestDatabase::sqlite();
 //! let t = TestDatabase::postgres("postgres://postgres@127.0.0.1:5432/postgres");
+//! let t = TestDatabase::on(Backend::Postgres); // on the server of `pg_admin_url()`
 //! let repos = t.database().repositories();
 //! ```
 //!
@@ -23,12 +24,23 @@ use diesel::{Connection, RunQueryDsl};
 use xdr_domain::OrganizationId;
 use xdr_domain::ports::RepoResult;
 
-use crate::config::{DatabaseConfig, redact_url};
+use crate::config::{Backend, DatabaseConfig, redact_url};
 use crate::connection::AnyConnection;
 use crate::database::Database;
 use crate::error::DbResultExt;
 
 const POOL_SIZE: u32 = 8;
+
+/// The environment variable naming the PostgreSQL server tests create their databases on.
+pub const ADMIN_URL_VAR: &str = "MINI_XDR_TEST_DATABASE_URL";
+/// That server when the variable is not set.
+pub const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// The PostgreSQL server tests create their databases on: [`ADMIN_URL_VAR`], else
+/// [`DEFAULT_ADMIN_URL`]. Its user must be able to create roles and databases.
+pub fn pg_admin_url() -> String {
+    std::env::var(ADMIN_URL_VAR).unwrap_or_else(|_| DEFAULT_ADMIN_URL.to_owned())
+}
 
 /// The role PostgreSQL test databases belong to and the application connects as: neither a
 /// superuser nor `BYPASSRLS`, so row-level security applies to it.
@@ -71,7 +83,7 @@ fn unreachable_message(admin_url: &str, error: impl std::fmt::Display) -> String
     format!(
         "PostgreSQL is unreachable at {} ({error}). Start it with \
          `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or point \
-         MINI_XDR_TEST_DATABASE_URL at a server where the user may create databases.",
+         {ADMIN_URL_VAR} at a server where the user may create databases.",
         redact_url(admin_url)
     )
 }
@@ -148,6 +160,15 @@ impl TestDatabase {
             name,
         };
         Self::open(url, cleanup)
+    }
+
+    /// A fresh database on `backend`: [`TestDatabase::sqlite`], or [`TestDatabase::postgres`] on
+    /// the server of [`pg_admin_url`].
+    pub fn on(backend: Backend) -> TestDatabase {
+        match backend {
+            Backend::Sqlite => Self::sqlite(),
+            Backend::Postgres => Self::postgres(&pg_admin_url()),
+        }
     }
 
     fn open(url: String, cleanup: Cleanup) -> TestDatabase {

@@ -10,21 +10,16 @@ use xdr_domain::ports::{
     AuditLogRepository, OrganizationRepository, RepoResult, SessionRepository,
 };
 use xdr_domain::{OrganizationId, SessionId, UserId};
-use xdr_persistence::Database;
 use xdr_persistence::test_support::TestDatabase;
-
-/// The PostgreSQL server tests create their databases on.
-pub fn pg_admin_url() -> String {
-    std::env::var("MINI_XDR_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
+use xdr_persistence::{Backend, Database};
 
 pub fn sqlite() -> TestDatabase {
-    TestDatabase::sqlite()
+    TestDatabase::on(Backend::Sqlite)
 }
 
+/// On the server of `test_support::pg_admin_url()`.
 pub fn postgres() -> TestDatabase {
-    TestDatabase::postgres(&pg_admin_url())
+    TestDatabase::on(Backend::Postgres)
 }
 
 /// `both_backends!(case_a, case_b)` makes `case_a::sqlite`, `case_a::postgres`... tests, each

@@ -1,0 +1,54 @@
+//! Integration tests of xdr-server, in one test binary (one link of the whole dependency tree
+//! instead of one per file): the HTTP API through the real actix app on a fresh SQLite and a
+//! fresh PostgreSQL database per test (`common`), the configuration (`config_*`), the real
+//! `mini-xdr` binary (`binary*`, `vault_binary`) and the crate architecture.
+//!
+//! Every test of every module runs in this one process, in parallel threads: nothing here may
+//! change process-global state (environment, current directory, umask...). The configuration
+//! is loaded from an explicit environment (`config_support::env`), spawned binaries get theirs
+//! with `Command::env_clear`, and the one global tracing subscriber is `log_capture`'s, which
+//! records only inside a `log_capture::Capture`.
+
+#[macro_use]
+mod common;
+mod config_support;
+mod log_capture;
+
+mod architecture;
+mod audit;
+mod audit_export;
+mod auth;
+mod binary;
+mod binary_audit_prune;
+mod binary_row_security;
+mod config_cli;
+mod config_docs;
+mod config_keys;
+mod config_load;
+mod config_redact;
+mod config_validate;
+mod config_vault_keys;
+mod containment;
+mod credentials;
+mod credentials_access;
+mod credentials_audit;
+mod credentials_integrity;
+mod credentials_rotation;
+mod credentials_secrets;
+mod incidents;
+mod input;
+mod inventory;
+mod invitations;
+mod isolation_matrix;
+mod jwt_attacks;
+mod lockout;
+mod rate_limit;
+mod session_end;
+mod tenancy;
+mod users;
+mod vault_binary;
+mod webhooks;
+mod webhooks_config;
+mod webhooks_secrets;
+mod webhooks_ssrf;
+mod xdr;
