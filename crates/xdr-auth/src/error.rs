@@ -41,6 +41,9 @@ pub enum LoginError {
     InvalidCredentials,
     #[error("account locked")]
     Locked { retry_after_seconds: u64 },
+    /// Every password check the lockout allows for this account is in flight: retry soon.
+    #[error("sign-in attempts in progress")]
+    Busy { retry_after_seconds: u64 },
     #[error(transparent)]
     Internal(#[from] InternalError),
 }
@@ -74,6 +77,9 @@ pub enum AccountError {
     NotFound,
     #[error("account locked")]
     Locked { retry_after_seconds: u64 },
+    /// Every password check the lockout allows for this account is in flight: retry soon.
+    #[error("sign-in attempts in progress")]
+    Busy { retry_after_seconds: u64 },
     #[error(transparent)]
     Internal(#[from] InternalError),
 }

@@ -5,6 +5,7 @@
 //! passwords that share a 72-byte prefix collide.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -30,6 +31,8 @@ pub struct PasswordHasher {
     /// A real hash of a random password at the configured cost: unknown users are verified
     /// against it so that their sign-in takes as long as a known user's.
     dummy_hash: Arc<String>,
+    /// bcrypt verifications run so far, the dummy ones included.
+    verifications: Arc<AtomicU64>,
 }
 
 impl PasswordHasher {
@@ -42,11 +45,17 @@ impl PasswordHasher {
             cost,
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             dummy_hash: Arc::new(dummy),
+            verifications: Arc::new(AtomicU64::new(0)),
         })
     }
 
     pub fn cost(&self) -> u32 {
         self.cost
+    }
+
+    /// How many bcrypt verifications this hasher has run (known and unknown users alike).
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     pub async fn hash(&self, password: &str) -> Result<PasswordHash, PasswordHashError> {
@@ -71,8 +80,12 @@ impl PasswordHasher {
             Some(h) => (h.as_str().to_owned(), true),
             None => (self.dummy_hash.as_str().to_owned(), false),
         };
+        let counter = Arc::clone(&self.verifications);
         let matched = self
-            .run(move || bcrypt::verify(input.as_bytes(), &target).unwrap_or(false))
+            .run(move || {
+                counter.fetch_add(1, Ordering::Relaxed);
+                bcrypt::verify(input.as_bytes(), &target).unwrap_or(false)
+            })
             .await?;
         Ok(matched && real)
     }
@@ -124,7 +137,18 @@ mod tests {
     #[tokio::test]
     async fn unknown_user_never_verifies() {
         let hasher = PasswordHasher::new(TEST_COST, 1).unwrap();
+        assert_eq!(hasher.verifications(), 0);
         assert!(!hasher.verify("anything at all here", None).await.unwrap());
+        // The unknown user still cost one real bcrypt verification (no timing tell).
+        assert_eq!(hasher.verifications(), 1);
+        let hash = hasher.hash("anything at all here").await.unwrap();
+        assert!(
+            hasher
+                .verify("anything at all here", Some(&hash))
+                .await
+                .unwrap()
+        );
+        assert_eq!(hasher.verifications(), 2, "hashing is not a verification");
     }
 
     #[tokio::test]

@@ -81,6 +81,10 @@ impl AuthService {
         &self.jwt
     }
 
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.hasher
+    }
+
     pub(crate) fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

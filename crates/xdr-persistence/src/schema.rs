@@ -61,6 +61,9 @@ diesel::table! {
         window_started_at -> Timestamp,
         locked_until -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        in_flight -> Integer,
+        reserved_at -> Nullable<Timestamp>,
+        refused -> Integer,
     }
 }
 

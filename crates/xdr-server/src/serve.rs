@@ -26,6 +26,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     startup::check_vault(&state).await?;
     startup::resume_deliveries(&state);
     let checkpoints = startup::spawn_checkpoints(&database);
+    let sweeps = startup::spawn_throttle_sweeps(&state);
     let bind = settings.server.bind;
     let server = HttpServer::new(move || xdr_http::app(state.clone()))
         .workers(settings.server.effective_workers())
@@ -40,6 +41,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     }
     server.run().await?;
     checkpoints.abort();
+    sweeps.abort();
     tracing::info!("mini-xdr stopped");
     Ok(())
 }

@@ -170,6 +170,33 @@ pub fn spawn_checkpoints(database: &Database) -> actix_web::rt::task::JoinHandle
     })
 }
 
+/// How often lockout states that are over are deleted, and how many per sweep.
+const THROTTLE_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+const THROTTLE_SWEEP_BATCH: usize = 1000;
+
+/// Deletes lockout states that are over in the background (attempts on random emails would
+/// otherwise grow `login_throttles` forever), in small batches off the request path. Abort
+/// the handle at shutdown.
+pub fn spawn_throttle_sweeps(state: &AppState) -> actix_web::rt::task::JoinHandle<()> {
+    let auth = std::sync::Arc::clone(&state.auth);
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(THROTTLE_SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            loop {
+                match auth.prune_login_throttles(THROTTLE_SWEEP_BATCH).await {
+                    Ok(n) if n == THROTTLE_SWEEP_BATCH => continue,
+                    Ok(_) => break,
+                    Err(error) => {
+                        tracing::warn!(error = %error, "lockout state sweep failed");
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
 pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
     Ok(HttpConfig {
         body_limit_bytes: settings.server.body_limit_bytes,

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use xdr_domain::FieldErrors;
 use xdr_domain::audit::AuditAction;
-use xdr_domain::identity::{FullName, Organization, RevocationReason, User, check_password};
+use xdr_domain::identity::{
+    AttemptOutcome, FullName, Organization, RevocationReason, User, check_password,
+};
 
 use crate::audit_trail::{self, RESOURCE_USER};
 use crate::blocking;
@@ -72,23 +74,38 @@ impl AuthService {
         client: &ClientInfo,
     ) -> Result<(), AccountError> {
         let (user, organization) = self.load_me(principal).await?;
-        self.register_attempt(user.email.as_str(), client)
+        let email = user.email.as_str();
+        let locked_out = |e: LoginError| match e {
+            LoginError::Locked {
+                retry_after_seconds,
+            } => AccountError::Locked {
+                retry_after_seconds,
+            },
+            LoginError::Busy {
+                retry_after_seconds,
+            } => AccountError::Busy {
+                retry_after_seconds,
+            },
+            LoginError::Internal(i) => AccountError::Internal(i),
+            LoginError::InvalidCredentials => AccountError::NotFound,
+        };
+        self.reserve_attempt(email, client)
             .await
-            .map_err(|e| match e {
-                LoginError::Locked {
-                    retry_after_seconds,
-                } => AccountError::Locked {
-                    retry_after_seconds,
-                },
-                LoginError::Internal(i) => AccountError::Internal(i),
-                LoginError::InvalidCredentials => AccountError::NotFound,
-            })?;
-        let mut errors = FieldErrors::new();
-        if !self
+            .map_err(locked_out)?;
+        let verified = self
             .hasher
             .verify(current, Some(&user.password_hash))
-            .await?
-        {
+            .await?;
+        let outcome = if verified {
+            AttemptOutcome::Succeeded
+        } else {
+            AttemptOutcome::Failed
+        };
+        self.conclude_attempt(email, Some(&user), outcome, client)
+            .await
+            .map_err(locked_out)?;
+        let mut errors = FieldErrors::new();
+        if !verified {
             errors.add("current_password", "is incorrect");
             return Err(AccountError::Validation(errors));
         }
@@ -105,11 +122,7 @@ impl AuthService {
             return Err(AccountError::Validation(errors));
         }
         let hash = self.hasher.hash(new).await?;
-        let (users, throttle) = (
-            Arc::clone(&self.store.users),
-            Arc::clone(&self.store.throttle),
-        );
-        let key = super::login::throttle_key(user.email.as_str());
+        let users = Arc::clone(&self.store.users);
         let (org, id, now) = (principal.organization_id, principal.user_id, self.now());
         let audit = audit_trail::by_user(
             &user,
@@ -119,11 +132,8 @@ impl AuthService {
         )
         .resource(user.id)
         .details(serde_json::json!({ "other_sessions_ended": true }));
-        let updated = blocking::run(move || {
-            throttle.clear(&key)?;
-            users.update_password(org, id, &hash, now, audit)
-        })
-        .await?;
+        let updated =
+            blocking::run(move || users.update_password(org, id, &hash, now, audit)).await?;
         if !updated {
             return Err(AccountError::NotFound);
         }

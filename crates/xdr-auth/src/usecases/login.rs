@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use xdr_domain::audit::AuditAction;
-use xdr_domain::identity::{AttemptDecision, User};
+use xdr_domain::identity::{AttemptDecision, AttemptOutcome, EndedLock, User};
 
 use crate::audit_trail::{self, RESOURCE_SESSION, RESOURCE_USER};
 use crate::blocking;
@@ -31,7 +31,7 @@ impl AuthService {
         password: &str,
         client: &ClientInfo,
     ) -> Result<LoggedIn, LoginError> {
-        self.register_attempt(email, client).await?;
+        self.reserve_attempt(email, client).await?;
         let user = self.find_user_by_email(email).await?;
         let verified = self
             .hasher
@@ -59,21 +59,19 @@ impl AuthService {
                     .details(serde_json::json!({ "reason": reason }));
                     self.record(entry).await.map_err(InternalError::from)?;
                 }
+                // After the failure's own entry, so that `auth.locked` follows the failure
+                // that caused it.
+                self.conclude_attempt(email, user.as_ref(), AttemptOutcome::Failed, client)
+                    .await?;
                 return Err(LoginError::InvalidCredentials);
             }
         };
+        self.conclude_attempt(email, Some(&user), AttemptOutcome::Succeeded, client)
+            .await?;
         let now = self.now();
-        let (throttle, users) = (
-            Arc::clone(&self.store.throttle),
-            Arc::clone(&self.store.users),
-        );
-        let key = throttle_key(email);
+        let users = Arc::clone(&self.store.users);
         let (org, id) = (user.organization_id, user.id);
-        blocking::run(move || {
-            throttle.clear(&key)?;
-            users.record_login(org, id, now)
-        })
-        .await?;
+        blocking::run(move || users.record_login(org, id, now)).await?;
         let audit = audit_trail::by_user(&user, AuditAction::AuthLogin, RESOURCE_SESSION, client);
         let tokens = self.start_session(&user, client, Some(audit)).await?;
         let user = User {
@@ -83,10 +81,10 @@ impl AuthService {
         Ok(LoggedIn { tokens, user })
     }
 
-    /// Counts the attempt before any password check; refuses when the key is locked, recording
-    /// `auth.locked` (the attempt that locked the account) or `auth.login_failed` (an attempt
-    /// while locked) in the organization of the account, when the email belongs to one.
-    pub(crate) async fn register_attempt(
+    /// Takes a reservation for one password check of `email`, or refuses: `Busy` when every
+    /// reservation is in flight (retry in a moment), `Locked` while the account is locked (no
+    /// audit entry per refusal: the lock's refusals are recorded once, when it ends).
+    pub(crate) async fn reserve_attempt(
         &self,
         email: &str,
         client: &ClientInfo,
@@ -97,32 +95,84 @@ impl AuthService {
         let now = self.now();
         let decision = blocking::run(move || throttle.register_attempt(&key, &policy, now)).await?;
         match decision {
-            AttemptDecision::Proceed => Ok(()),
-            AttemptDecision::Locked {
-                until,
-                newly_locked,
-            } => {
-                if newly_locked {
-                    tracing::warn!(until = %until, "sign-in locked after repeated failures");
+            AttemptDecision::Proceed { ended_lock } => {
+                if let Some(ended) = ended_lock.filter(|e| e.refused > 0) {
+                    self.record_ended_lock(email, ended, client).await?;
                 }
-                if let Some(user) = self.find_user_by_email(email).await? {
-                    let action = if newly_locked {
-                        AuditAction::AuthLocked
-                    } else {
-                        AuditAction::AuthLoginFailed
-                    };
-                    let entry = audit_trail::by_user(&user, action, RESOURCE_USER, client)
-                        .resource(user.id)
-                        .failed("account_locked")
-                        .details(serde_json::json!({ "locked_until": until.to_rfc3339() }));
-                    self.record(entry).await.map_err(InternalError::from)?;
-                }
+                Ok(())
+            }
+            AttemptDecision::Busy {
+                retry_after_seconds,
+            } => Err(LoginError::Busy {
+                retry_after_seconds,
+            }),
+            AttemptDecision::Locked { until } => {
                 let seconds = (until - now).num_seconds().max(1);
                 Err(LoginError::Locked {
                     retry_after_seconds: u64::try_from(seconds).unwrap_or(1),
                 })
             }
         }
+    }
+
+    /// Gives the reservation back with the password check's outcome; records `auth.locked` in
+    /// the account's organization when this failure locked it.
+    pub(crate) async fn conclude_attempt(
+        &self,
+        email: &str,
+        user: Option<&User>,
+        outcome: AttemptOutcome,
+        client: &ClientInfo,
+    ) -> Result<(), LoginError> {
+        let throttle = Arc::clone(&self.store.throttle);
+        let key = throttle_key(email);
+        let policy = self.config.lockout;
+        let now = self.now();
+        let locked = blocking::run(move || throttle.conclude(&key, &policy, outcome, now)).await?;
+        if let Some(until) = locked {
+            tracing::warn!(until = %until, "sign-in locked after repeated failures");
+            if let Some(user) = user {
+                let entry =
+                    audit_trail::by_user(user, AuditAction::AuthLocked, RESOURCE_USER, client)
+                        .resource(user.id)
+                        .failed("account_locked")
+                        .details(serde_json::json!({
+                            "failures": policy.max_failures,
+                            "locked_until": until.to_rfc3339(),
+                        }));
+                self.record(entry).await.map_err(InternalError::from)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One entry for a whole lock period: how many attempts it refused.
+    async fn record_ended_lock(
+        &self,
+        email: &str,
+        ended: EndedLock,
+        client: &ClientInfo,
+    ) -> Result<(), LoginError> {
+        let Some(user) = self.find_user_by_email(email).await? else {
+            return Ok(());
+        };
+        let entry =
+            audit_trail::by_user(&user, AuditAction::AuthLoginFailed, RESOURCE_USER, client)
+                .resource(user.id)
+                .failed("account_locked")
+                .details(serde_json::json!({
+                    "refused_while_locked": ended.refused,
+                    "locked_until": ended.until.to_rfc3339(),
+                }));
+        self.record(entry).await.map_err(InternalError::from)?;
+        Ok(())
+    }
+
+    /// Deletes lockout states that are over, `limit` at a time (a background sweep).
+    pub async fn prune_login_throttles(&self, limit: usize) -> Result<usize, InternalError> {
+        let throttle = Arc::clone(&self.store.throttle);
+        let (policy, now) = (self.config.lockout, self.now());
+        Ok(blocking::run(move || throttle.prune(&policy, now, limit)).await?)
     }
 
     async fn find_user_by_email(&self, raw: &str) -> Result<Option<User>, LoginError> {

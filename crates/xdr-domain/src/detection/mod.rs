@@ -18,6 +18,6 @@ pub use event_id::EventIds;
 pub use incident::{
     ChangeRefused, EventFilter, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter,
 };
-pub use rule::{Detection, EventFacts, RuleKind, RuleSettings, detect, score};
+pub use rule::{Detection, EventFacts, RuleKind, RuleSettings, detect, rounded_risk, score};
 pub use severity::{IncidentStatus, Severity, UnknownValue};
 pub use window::{BatchTally, WindowKey, tally_batch};

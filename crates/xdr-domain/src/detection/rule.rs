@@ -171,6 +171,12 @@ pub fn detect(
     })
 }
 
+/// A risk score as people read it: two decimals (0.6599999999999999 is 0.66). Stored scores
+/// keep full precision (they only ever grow by `max`); every edge that shows one rounds it.
+pub fn rounded_risk(score: f64) -> f64 {
+    (score * 100.0).round() / 100.0
+}
+
 /// Severity and risk (0–1) of a detection with `n` counted items.
 pub fn score(rule: RuleKind, n: u32) -> (Severity, f64) {
     let n = f64::from(n);

@@ -144,3 +144,15 @@ fn rule_names_round_trip() {
         assert_eq!(r.as_str().parse::<RuleKind>().unwrap(), r);
     }
 }
+
+#[test]
+fn risk_is_shown_with_two_decimals() {
+    let (_, raw) = score(RuleKind::SshBruteForce, 6);
+    assert_eq!(rounded_risk(0.6599999999999999), 0.66);
+    assert_eq!(rounded_risk(raw), 0.66);
+    assert_eq!(rounded_risk(0.955), 0.96);
+    assert_eq!(
+        serde_json::to_string(&rounded_risk(0.6 + 6.0 / 100.0)).unwrap(),
+        "0.66"
+    );
+}

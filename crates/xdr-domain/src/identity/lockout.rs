@@ -1,9 +1,12 @@
-//! Account lockout: a pure state machine that storage applies atomically.
+//! Account lockout: a pure state machine that storage applies atomically, per login key.
 //!
-//! Every attempt is counted *before* the password is checked (and forgotten on success), so that
-//! parallel attempts cannot get more than `max_failures` password checks through: storage applies
-//! [`LockoutPolicy::register_attempt`] under a row lock and only the attempts it lets through
-//! reach the password hash.
+//! An attempt takes a *reservation* before its password is checked, and gives it back with its
+//! outcome ([`LockoutPolicy::conclude`]). Failures plus reservations in flight never exceed
+//! `max_failures`, so parallel *wrong* attempts get at most that many password checks; when
+//! every reservation is in flight, further attempts are told to retry in a moment
+//! ([`AttemptDecision::Busy`]), never locked. A lock starts only once `max_failures` attempts
+//! have actually failed, and a success clears the failures (and a lock that started while it
+//! was being checked).
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -11,6 +14,11 @@ use chrono::{DateTime, Duration, Utc};
 pub const DEFAULT_MAX_FAILURES: u32 = 5;
 pub const DEFAULT_WINDOW_MINUTES: i64 = 15;
 pub const DEFAULT_LOCK_MINUTES: i64 = 15;
+/// A reservation not given back within this time is forgotten (its request was cancelled or
+/// its process died): far longer than a password check takes, even queued behind a storm.
+pub const RESERVATION_TTL_SECONDS: i64 = 30;
+/// What an attempt refused because every reservation is in flight is told to wait.
+pub const BUSY_RETRY_AFTER_SECONDS: u64 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockoutPolicy {
@@ -32,20 +40,59 @@ impl Default for LockoutPolicy {
 /// Stored per login key (a hash of the normalized email, known or not).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThrottleState {
+    /// Attempts whose password check failed in the current window.
     pub failures: u32,
+    /// Attempts let through whose outcome is not known yet.
+    pub in_flight: u32,
+    /// When the newest reservation was taken.
+    pub reserved_at: Option<DateTime<Utc>>,
     pub window_started_at: DateTime<Utc>,
     pub locked_until: Option<DateTime<Utc>>,
+    /// Attempts refused during the current lock (recorded once, when the lock ends).
+    pub refused: u32,
+}
+
+impl ThrottleState {
+    fn fresh(now: DateTime<Utc>) -> Self {
+        Self {
+            failures: 0,
+            in_flight: 0,
+            reserved_at: None,
+            window_started_at: now,
+            locked_until: None,
+            refused: 0,
+        }
+    }
+
+    /// Nothing worth keeping: no failure, no reservation, no lock.
+    pub fn is_idle(&self) -> bool {
+        self.failures == 0 && self.in_flight == 0 && self.locked_until.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptDecision {
-    /// The password may be checked.
-    Proceed,
-    /// Refused without a password check. `newly_locked` is true for the attempt that caused the lock.
-    Locked {
-        until: DateTime<Utc>,
-        newly_locked: bool,
-    },
+    /// The password may be checked; a reservation was taken. `ended_lock` reports the lock
+    /// that expired just before this attempt, with the attempts it refused.
+    Proceed { ended_lock: Option<EndedLock> },
+    /// Every reservation is in flight: retry in a moment (no password check, not counted).
+    Busy { retry_after_seconds: u64 },
+    /// Locked: refused without a password check.
+    Locked { until: DateTime<Utc> },
+}
+
+/// A lock that expired, and how many attempts it refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndedLock {
+    pub until: DateTime<Utc>,
+    pub refused: u32,
+}
+
+/// What a reserved attempt's password check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    Succeeded,
+    Failed,
 }
 
 impl LockoutPolicy {
@@ -55,129 +102,99 @@ impl LockoutPolicy {
         current: Option<&ThrottleState>,
         now: DateTime<Utc>,
     ) -> (ThrottleState, AttemptDecision) {
-        let fresh = ThrottleState {
-            failures: 1,
-            window_started_at: now,
-            locked_until: None,
-        };
-        let Some(state) = current else {
-            return (fresh, AttemptDecision::Proceed);
-        };
+        let mut state = current
+            .cloned()
+            .unwrap_or_else(|| ThrottleState::fresh(now));
+        forget_stale_reservations(&mut state, now);
+        let mut ended_lock = None;
         if let Some(until) = state.locked_until {
             if now < until {
-                let decision = AttemptDecision::Locked {
-                    until,
-                    newly_locked: false,
-                };
-                return (state.clone(), decision);
+                state.refused = state.refused.saturating_add(1);
+                return (state, AttemptDecision::Locked { until });
             }
-            return (fresh, AttemptDecision::Proceed);
+            ended_lock = Some(EndedLock {
+                until,
+                refused: state.refused,
+            });
+            state = ThrottleState {
+                in_flight: state.in_flight,
+                reserved_at: state.reserved_at,
+                ..ThrottleState::fresh(now)
+            };
         }
         if now >= state.window_started_at + self.window {
-            return (fresh, AttemptDecision::Proceed);
+            state.failures = 0;
+            state.window_started_at = now;
         }
-        if state.failures >= self.max_failures {
-            let until = now + self.lock_for;
-            let locked = ThrottleState {
-                failures: state.failures,
-                window_started_at: state.window_started_at,
-                locked_until: Some(until),
+        if state.failures.saturating_add(state.in_flight) >= self.max_failures {
+            let decision = AttemptDecision::Busy {
+                retry_after_seconds: BUSY_RETRY_AFTER_SECONDS,
             };
-            let decision = AttemptDecision::Locked {
-                until,
-                newly_locked: true,
-            };
-            return (locked, decision);
+            return (state, decision);
         }
-        let counted = ThrottleState {
-            failures: state.failures + 1,
-            window_started_at: state.window_started_at,
-            locked_until: None,
-        };
-        (counted, AttemptDecision::Proceed)
+        state.in_flight += 1;
+        state.reserved_at = Some(now);
+        (state, AttemptDecision::Proceed { ended_lock })
+    }
+
+    /// Gives back a reservation with its outcome. Returns the state to keep (`None`: nothing
+    /// to keep) and, when this failure locked the key, until when.
+    pub fn conclude(
+        &self,
+        current: Option<&ThrottleState>,
+        outcome: AttemptOutcome,
+        now: DateTime<Utc>,
+    ) -> (Option<ThrottleState>, Option<DateTime<Utc>>) {
+        let mut state = current
+            .cloned()
+            .unwrap_or_else(|| ThrottleState::fresh(now));
+        state.in_flight = state.in_flight.saturating_sub(1);
+        let mut newly_locked = None;
+        match outcome {
+            AttemptOutcome::Succeeded => {
+                state.failures = 0;
+                state.locked_until = None;
+                state.refused = 0;
+            }
+            AttemptOutcome::Failed => {
+                if now >= state.window_started_at + self.window {
+                    state.failures = 0;
+                    state.window_started_at = now;
+                }
+                state.failures = state.failures.saturating_add(1);
+                if state.failures >= self.max_failures && state.locked_until.is_none() {
+                    let until = now + self.lock_for;
+                    state.locked_until = Some(until);
+                    state.refused = 0;
+                    newly_locked = Some(until);
+                }
+            }
+        }
+        let keep = (!state.is_idle()).then_some(state);
+        (keep, newly_locked)
+    }
+
+    /// Whether a stored state can be deleted at `now`: its lock (if any) is over, its window has
+    /// passed and no reservation is still in flight.
+    pub fn expired(&self, state: &ThrottleState, now: DateTime<Utc>) -> bool {
+        let lock_over = state.locked_until.is_none_or(|until| until <= now);
+        let window_over = now >= state.window_started_at + self.window;
+        let no_reservation = state
+            .reserved_at
+            .is_none_or(|at| now >= at + Duration::seconds(RESERVATION_TTL_SECONDS));
+        lock_over && window_over && no_reservation
+    }
+}
+
+fn forget_stale_reservations(state: &mut ThrottleState, now: DateTime<Utc>) {
+    if let Some(at) = state.reserved_at
+        && now >= at + Duration::seconds(RESERVATION_TTL_SECONDS)
+    {
+        state.in_flight = 0;
+        state.reserved_at = None;
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn run(
-        policy: &LockoutPolicy,
-        attempts: usize,
-        now: DateTime<Utc>,
-    ) -> (Option<ThrottleState>, Vec<AttemptDecision>) {
-        let mut state = None;
-        let mut decisions = Vec::new();
-        for _ in 0..attempts {
-            let (next, d) = policy.register_attempt(state.as_ref(), now);
-            state = Some(next);
-            decisions.push(d);
-        }
-        (state, decisions)
-    }
-
-    #[test]
-    fn five_attempts_proceed_then_lock() {
-        let p = LockoutPolicy::default();
-        let now = Utc::now();
-        let (state, decisions) = run(&p, 50, now);
-        let proceeded = decisions
-            .iter()
-            .filter(|d| **d == AttemptDecision::Proceed)
-            .count();
-        assert_eq!(proceeded, 5);
-        assert_eq!(
-            decisions[5],
-            AttemptDecision::Locked {
-                until: now + p.lock_for,
-                newly_locked: true
-            }
-        );
-        assert!(decisions[6..].iter().all(|d| matches!(
-            d,
-            AttemptDecision::Locked {
-                newly_locked: false,
-                ..
-            }
-        )));
-        assert_eq!(state.unwrap().locked_until, Some(now + p.lock_for));
-    }
-
-    #[test]
-    fn lock_expires() {
-        let p = LockoutPolicy::default();
-        let now = Utc::now();
-        let (state, _) = run(&p, 6, now);
-        let later = now + p.lock_for;
-        let (next, d) = p.register_attempt(state.as_ref(), later);
-        assert_eq!(d, AttemptDecision::Proceed);
-        assert_eq!(next.failures, 1);
-        assert_eq!(next.locked_until, None);
-    }
-
-    #[test]
-    fn window_expiry_resets_the_count() {
-        let p = LockoutPolicy::default();
-        let now = Utc::now();
-        let (state, _) = run(&p, 4, now);
-        let (next, d) = p.register_attempt(state.as_ref(), now + p.window);
-        assert_eq!(d, AttemptDecision::Proceed);
-        assert_eq!(next.failures, 1);
-    }
-
-    #[test]
-    fn still_locked_just_before_expiry() {
-        let p = LockoutPolicy::default();
-        let now = Utc::now();
-        let (state, _) = run(&p, 6, now);
-        let (_, d) = p.register_attempt(state.as_ref(), now + p.lock_for - Duration::seconds(1));
-        assert!(matches!(
-            d,
-            AttemptDecision::Locked {
-                newly_locked: false,
-                ..
-            }
-        ));
-    }
-}
+#[path = "lockout_tests.rs"]
+mod tests;

@@ -15,7 +15,10 @@ pub use email::{Email, EmailError};
 pub use invitation::{
     Acceptance, INVITATION_TTL_DAYS, Invitation, InvitationStatus, NewInvitation, invitation_expiry,
 };
-pub use lockout::{AttemptDecision, LockoutPolicy, ThrottleState};
+pub use lockout::{
+    AttemptDecision, AttemptOutcome, BUSY_RETRY_AFTER_SECONDS, EndedLock, LockoutPolicy,
+    RESERVATION_TTL_SECONDS, ThrottleState,
+};
 pub use organization::{
     NewOrganization, OnboardingStatus, Organization, OrganizationName, OrganizationNameError, Slug,
     UnknownOnboardingStatus,

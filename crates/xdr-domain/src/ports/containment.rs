@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::audit::NewAuditEntry;
 use crate::containment::{
     ActionLog, ActionStatus, ContainmentAction, ContainmentPolicy, Execution,
 };
@@ -38,7 +39,8 @@ pub trait ContainmentRepository: Send + Sync {
         policy: PolicyId,
     ) -> RepoResult<bool>;
 
-    fn record_action(&self, log: &ActionLog) -> RepoResult<()>;
+    /// Stores a new action with its `action.executed` entry, in one transaction.
+    fn record_action(&self, log: &ActionLog, audit: &NewAuditEntry) -> RepoResult<()>;
 
     fn get_action(&self, org: OrganizationId, id: ActionLogId) -> RepoResult<Option<ActionLog>>;
 

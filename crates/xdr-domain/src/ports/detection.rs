@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::audit::NewAuditEntry;
 use crate::detection::event::Event;
 use crate::detection::{
     DashboardSummary, EventFilter, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter,
@@ -58,14 +59,17 @@ pub trait DetectionRepository: Send + Sync {
         limit: usize,
     ) -> RepoResult<Vec<Event>>;
 
-    /// An analyst's change, decided by `Incident::apply` on the stored incident; writes only
-    /// what an analyst owns (status, assignee, note), never the counts growth writes.
+    /// An analyst's change, decided by `Incident::apply` on the stored incident under the
+    /// organization's lock (so that no ingest grows what was read as open meanwhile); writes
+    /// only what an analyst owns (status, assignee, note), never the counts growth writes, and
+    /// `audit` (its resource set to the incident) in the same transaction when it applies.
     fn update_incident(
         &self,
         org: OrganizationId,
         id: IncidentId,
         change: &IncidentChange,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<IncidentChangeOutcome>;
 
     /// Every built-in rule with the organization's settings (defaults where none are stored).

@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 
 use crate::audit::NewAuditEntry;
 use crate::identity::{
-    Acceptance, AccessChange, AccessChangeOutcome, AttemptDecision, Email, FullName, Invitation,
-    LockoutPolicy, NewInvitation, NewOrganization, NewSession, NewUser, Organization,
-    OrganizationName, PasswordHash, RefreshOutcome, RevocationReason, Session, TokenHash, User,
+    Acceptance, AccessChange, AccessChangeOutcome, AttemptDecision, AttemptOutcome, Email,
+    FullName, Invitation, LockoutPolicy, NewInvitation, NewOrganization, NewSession, NewUser,
+    Organization, OrganizationName, PasswordHash, RefreshOutcome, RevocationReason, Session,
+    TokenHash, User,
 };
 use crate::ids::{InvitationId, OrganizationId, SessionId, UserId};
 use crate::pagination::PageRequest;
@@ -207,6 +208,18 @@ pub trait LoginThrottleRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> RepoResult<AttemptDecision>;
 
-    /// Forgets the attempts of `key` (after a successful sign-in).
-    fn clear(&self, key: &str) -> RepoResult<()>;
+    /// Gives back the reservation of an attempt of `key` with its outcome
+    /// (`policy.conclude`), atomically like `register_attempt`. Returns until when the key is
+    /// now locked when this failure locked it.
+    fn conclude(
+        &self,
+        key: &str,
+        policy: &LockoutPolicy,
+        outcome: AttemptOutcome,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<DateTime<Utc>>>;
+
+    /// Deletes, at most `limit` at a time, the states that `policy.expired` says are over (so
+    /// that attempts on random emails do not grow the table forever). Returns how many went.
+    fn prune(&self, policy: &LockoutPolicy, now: DateTime<Utc>, limit: usize) -> RepoResult<usize>;
 }

@@ -31,7 +31,7 @@ pub fn delivery_body(log: &ActionLog, incident: &Incident) -> String {
             "rule": incident.rule.as_str(),
             "src_ip": incident.src_ip.to_string(),
             "severity": incident.severity.as_str(),
-            "risk_score": incident.risk_score,
+            "risk_score": crate::detection::rounded_risk(incident.risk_score),
             "event_count": incident.event_count,
             "status": incident.status.as_str(),
         },

@@ -7,7 +7,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 use xdr_domain::detection::event::Event;
-use xdr_domain::detection::{DashboardSummary, EventInput, Incident, RuleKind, RuleSettings};
+use xdr_domain::detection::{
+    DashboardSummary, EventInput, Incident, RuleKind, RuleSettings, rounded_risk,
+};
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -158,7 +160,7 @@ impl From<&Incident> for IncidentView {
             title: i.title.clone(),
             src_ip: i.src_ip.to_string(),
             severity: i.severity.as_str().to_owned(),
-            risk_score: i.risk_score,
+            risk_score: rounded_risk(i.risk_score),
             status: i.status.as_str().to_owned(),
             event_count: i.event_count,
             first_seen_at: i.first_seen_at,

@@ -30,6 +30,9 @@ impl From<LoginError> for ApiError {
             LoginError::Locked {
                 retry_after_seconds,
             } => ApiError::locked(retry_after_seconds),
+            LoginError::Busy {
+                retry_after_seconds,
+            } => ApiError::sign_in_busy(retry_after_seconds),
             LoginError::Internal(i) => i.into(),
         }
     }
@@ -61,6 +64,9 @@ impl From<AccountError> for ApiError {
             AccountError::Locked {
                 retry_after_seconds,
             } => ApiError::locked(retry_after_seconds),
+            AccountError::Busy {
+                retry_after_seconds,
+            } => ApiError::sign_in_busy(retry_after_seconds),
             AccountError::Internal(i) => i.into(),
         }
     }

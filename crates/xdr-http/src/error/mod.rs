@@ -124,6 +124,18 @@ impl ApiError {
         e
     }
 
+    /// Every password check the lockout allows for the account is in flight: a 429 to retry
+    /// after `retry_after_seconds`, not a lock.
+    pub fn sign_in_busy(retry_after_seconds: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "Other sign-ins of this account are being checked; try again in a moment.",
+        );
+        e.retry_after = Some(retry_after_seconds);
+        e
+    }
+
     pub fn payload_too_large() -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -12,7 +12,7 @@ use crate::dto::containment::{
 };
 use crate::dto::page::{ListQuery, encode_cursor};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Authorized, SocLead, Viewer};
+use crate::extract::{Authorized, Client, SocLead, Viewer};
 use crate::state::AppState;
 
 fn action_of(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<ContainmentAction> {
@@ -35,6 +35,7 @@ fn params_text(params: Option<serde_json::Map<String, serde_json::Value>>) -> St
 pub async fn take_action(
     state: web::Data<AppState>,
     auth: Authorized<SocLead>,
+    client: Client,
     id: web::Path<Uuid>,
     body: web::Json<ActionRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -46,7 +47,13 @@ pub async fn take_action(
     let id = IncidentId::from_uuid(id.into_inner());
     let log = state
         .containment
-        .take_action(&auth.principal, id, action, params_text(body.params))
+        .take_action(
+            &auth.principal,
+            id,
+            action,
+            params_text(body.params),
+            &client.0,
+        )
         .await?;
     Ok(HttpResponse::Created().json(ActionLogView::from(&log)))
 }

@@ -16,7 +16,7 @@ use crate::dto::detection::{
 };
 use crate::dto::page::{ListQuery, encode_cursor};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Analyst, Authorized, SocLead, Viewer};
+use crate::extract::{Analyst, Authorized, Client, SocLead, Viewer};
 use crate::state::AppState;
 
 /// Parses an optional query value, reporting `field` when it is not valid.
@@ -168,6 +168,7 @@ pub async fn get_incident(
 pub async fn update_incident(
     state: web::Data<AppState>,
     auth: Authorized<Analyst>,
+    client: Client,
     id: web::Path<Uuid>,
     body: web::Json<UpdateIncidentRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -190,7 +191,7 @@ pub async fn update_incident(
     let id = IncidentId::from_uuid(id.into_inner());
     let incident = state
         .detection
-        .update_incident(&auth.principal, id, change)
+        .update_incident(&auth.principal, id, change, &client.0)
         .await?;
     Ok(HttpResponse::Ok().json(IncidentView::from(&incident)))
 }

@@ -1,9 +1,11 @@
 use diesel::dsl::exists;
 use diesel::prelude::*;
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentPolicy};
 use xdr_domain::ports::{ContainmentRepository, RepoResult};
 use xdr_domain::{ActionLogId, IncidentId, OrganizationId, PageRequest, PolicyId};
 
+use super::audit::append_in_tx;
 use crate::database::{CrossTenant, Database};
 use crate::error::DbResultExt;
 use crate::models::{ACTION_COLUMNS, ActionRow, POLICY_COLUMNS, PolicyRow};
@@ -106,12 +108,13 @@ impl ContainmentRepository for SqlContainmentRepository {
         })
     }
 
-    fn record_action(&self, log: &ActionLog) -> RepoResult<()> {
-        self.db.tenant(log.organization_id, |conn| {
+    fn record_action(&self, log: &ActionLog, audit: &NewAuditEntry) -> RepoResult<()> {
+        self.db.tenant_write(log.organization_id, |conn| {
             diesel::insert_into(action_logs::table)
                 .values(ActionRow::from(log))
                 .execute(conn)
                 .repo()?;
+            append_in_tx(conn, audit, log.created_at)?;
             Ok(())
         })
     }

@@ -1,6 +1,8 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use xdr_domain::identity::{AttemptDecision, LockoutPolicy};
+use xdr_domain::identity::{
+    AttemptDecision, AttemptOutcome, LockoutPolicy, RESERVATION_TTL_SECONDS,
+};
 use xdr_domain::ports::{LoginThrottleRepository, RepoResult};
 
 use crate::connection::AnyConnection;
@@ -8,6 +10,7 @@ use crate::database::Database;
 use crate::error::DbResultExt;
 use crate::models::{THROTTLE_COLUMNS, ThrottleRow};
 use crate::schema::login_throttles;
+use crate::time::to_db;
 
 #[derive(Debug, Clone)]
 pub struct SqlLoginThrottleRepository {
@@ -64,12 +67,53 @@ impl LoginThrottleRepository for SqlLoginThrottleRepository {
         })
     }
 
-    fn clear(&self, key: &str) -> RepoResult<()> {
-        self.db.untenanted(|conn| {
-            diesel::delete(login_throttles::table.find(key))
-                .execute(conn)
+    fn conclude(
+        &self,
+        key: &str,
+        policy: &LockoutPolicy,
+        outcome: AttemptOutcome,
+        now: DateTime<Utc>,
+    ) -> RepoResult<Option<DateTime<Utc>>> {
+        self.db.untenanted_write(|c| {
+            let current = lock_row(c, key, now).repo()?.state()?;
+            let (next, newly_locked) = policy.conclude(current.as_ref(), outcome, now);
+            match next {
+                Some(state) => diesel::update(login_throttles::table.find(key))
+                    .set(&ThrottleRow::from_state(key, &state, now))
+                    .execute(c),
+                None => diesel::delete(login_throttles::table.find(key)).execute(c),
+            }
+            .repo()?;
+            Ok(newly_locked)
+        })
+    }
+
+    fn prune(&self, policy: &LockoutPolicy, now: DateTime<Utc>, limit: usize) -> RepoResult<usize> {
+        // A row not written since the longest of window, lock and reservation life is over
+        // (each is set at or before the row's update): found through the updated_at index.
+        let quiet_for = policy
+            .window
+            .max(policy.lock_for)
+            .max(Duration::seconds(RESERVATION_TTL_SECONDS));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.db.untenanted_write(|c| {
+            let rows: Vec<ThrottleRow> = login_throttles::table
+                .filter(login_throttles::updated_at.le(to_db(now - quiet_for)))
+                .order(login_throttles::updated_at.asc())
+                .limit(limit)
+                .select(THROTTLE_COLUMNS)
+                .load(c)
                 .repo()?;
-            Ok(())
+            let mut expired = Vec::new();
+            for row in rows {
+                let over = row.state()?.is_none_or(|s| policy.expired(&s, now));
+                if over {
+                    expired.push(row.key);
+                }
+            }
+            diesel::delete(login_throttles::table.filter(login_throttles::key.eq_any(&expired)))
+                .execute(c)
+                .repo()
         })
     }
 }

@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
+use xdr_domain::audit::{AuditAction, NewAuditEntry};
 use xdr_domain::detection::{
     Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter, IncidentStatus, NewEvent,
 };
@@ -16,6 +17,7 @@ use crate::support::tenant;
 both_backends!(
     many_source_ips_in_one_batch_each_open_and_grow_their_own_incident,
     growth_keeps_what_an_analyst_set,
+    a_resolved_incident_never_grows_while_ingest_runs,
 );
 
 /// 1,200 addresses: more than one chunk of the set-based reads.
@@ -146,7 +148,13 @@ fn growth_keeps_what_an_analyst_set(db: &Database) {
     };
     let outcome = db
         .detection()
-        .update_incident(org, incident.id, &change, Utc::now())
+        .update_incident(
+            org,
+            incident.id,
+            &change,
+            Utc::now(),
+            NewAuditEntry::new(org, AuditAction::IncidentUpdated, "incident").actor(admin, None),
+        )
         .unwrap();
     assert!(matches!(outcome, IncidentChangeOutcome::Updated(_)));
     assert_eq!(
@@ -162,4 +170,62 @@ fn growth_keeps_what_an_analyst_set(db: &Database) {
     assert_eq!(grown.assignee_id, Some(admin));
     assert_eq!(grown.note.as_deref(), Some("watching"));
     assert_eq!(grown.status, IncidentStatus::Open);
+}
+
+/// An analyst resolves an incident while batches keep arriving from its source: the resolved
+/// incident keeps exactly what it had when the change returned (no ingest that read it as open
+/// grows it afterwards, and the change rolls back no count); later events open a new incident.
+fn a_resolved_incident_never_grows_while_ingest_runs(db: &Database) {
+    const ROUNDS: usize = 20;
+    const BATCHES: i64 = 10;
+    for round in 0..ROUNDS {
+        let (org, admin) = tenant(db);
+        let (org, admin) = (org.id, admin.id);
+        let src = source(u32::try_from(round).unwrap());
+        let t = Utc::now().trunc_subsecs(0) - Duration::minutes(5);
+        ingest_all(db, org, std::iter::once(src), 6, t);
+        let incident = open_incidents(db, org).pop().unwrap();
+        let ingester = {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                for b in 0..BATCHES {
+                    let at = t + Duration::seconds(6 + b);
+                    ingest_all(&db, org, std::iter::once(src), 1, at);
+                }
+            })
+        };
+        let change = IncidentChange {
+            status: Some(IncidentStatus::Resolved),
+            note: Some("closed".to_owned()),
+            ..IncidentChange::default()
+        };
+        let audit =
+            NewAuditEntry::new(org, AuditAction::IncidentUpdated, "incident").actor(admin, None);
+        let outcome = db
+            .detection()
+            .update_incident(org, incident.id, &change, Utc::now(), audit)
+            .unwrap();
+        let IncidentChangeOutcome::Updated(resolved) = outcome else {
+            panic!("the change applies: {outcome:?}");
+        };
+        ingester.join().unwrap();
+        let stored = db
+            .detection()
+            .get_incident(org, incident.id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.status, IncidentStatus::Resolved);
+        assert_eq!(stored.note.as_deref(), Some("closed"));
+        assert_eq!(
+            stored.event_count, resolved.event_count,
+            "round {round}: a resolved incident grew"
+        );
+        assert!(stored.event_count >= 6);
+        let total: i64 = 6 + BATCHES;
+        let reopened = open_incidents(db, org);
+        // Every event after the change belongs to the new open incident (when one opened).
+        if stored.event_count < total {
+            assert_eq!(reopened.len(), 1, "round {round}");
+        }
+    }
 }

@@ -143,6 +143,40 @@ async fn a_lockout_is_recorded(backend: Backend) {
     assert_eq!(actions.last().map(String::as_str), Some("auth.locked"));
 }
 
+/// Attempts on a locked account are refused without a password check, so writing an entry for
+/// each would let anyone flood the victim's chain cheaply: the lock records them once, with a
+/// count, when it ends.
+async fn refusals_while_locked_are_recorded_once_with_a_count(backend: Backend) {
+    let clock = std::sync::Arc::new(xdr_domain::ManualClock::new(chrono::Utc::now()));
+    let t = TestApp::with_clock(backend, clock.clone());
+    let app = t.service().await;
+    let a = register(&app, "Acme", "ada@acme.example").await;
+    for _ in 0..5 {
+        let r = login(&app, &a.email, "not the password at all").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let before = actions_oldest_first(&send(&app, get(LIST, Some(&a.access))).await);
+    for _ in 0..20 {
+        let r = login(&app, &a.email, "not the password at all").await;
+        assert_eq!(r.status, StatusCode::LOCKED);
+    }
+    let during = actions_oldest_first(&send(&app, get(LIST, Some(&a.access))).await);
+    assert_eq!(during, before, "no entry per refused attempt");
+    assert_eq!(during.iter().filter(|a| *a == "auth.locked").count(), 1);
+    clock.advance(chrono::Duration::minutes(16));
+    let back = login(&app, &a.email, PASSWORD).await;
+    assert_eq!(back.status, StatusCode::OK);
+    let after = send(&app, get(LIST, Some(&access_of(&back)))).await;
+    let entries = items(&after);
+    let summaries: Vec<&Value> = entries
+        .iter()
+        .filter(|e| !e["details"]["refused_while_locked"].is_null())
+        .collect();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0]["action"], "auth.login_failed");
+    assert_eq!(summaries[0]["details"]["refused_while_locked"], 20);
+}
+
 async fn only_admins_read_the_audit_log(backend: Backend) {
     let t = TestApp::new(backend);
     let app = t.service().await;
@@ -217,6 +251,7 @@ async fn verify_reports_a_direct_database_edit(backend: Backend) {
 on_both_backends!(
     identity_actions_are_recorded_in_order,
     a_lockout_is_recorded,
+    refusals_while_locked_are_recorded_once_with_a_count,
     only_admins_read_the_audit_log,
     organizations_see_only_their_own_entries,
     verify_reports_a_direct_database_edit,

@@ -254,5 +254,113 @@ async fn policy_crud(backend: Backend) {
 on_both_backends!(
     default_policy_blocks_high_risk_sources_once,
     manual_actions,
-    policy_crud
+    policy_crud,
+    incident_changes_and_actions_are_audited,
 );
+
+fn entries(reply: &Reply) -> Vec<serde_json::Value> {
+    reply.body["items"].as_array().unwrap().clone()
+}
+
+/// Every change to an incident and every action, by a policy or by hand, is in the audit log,
+/// with who did it.
+async fn incident_changes_and_actions_are_audited(backend: Backend) {
+    let t = TestApp::new(backend);
+    let app = t.service().await;
+    let a = register(&app, "Acme", "ada@acme.example").await;
+    let opened = send(
+        &app,
+        post(
+            "/api/v1/events",
+            Some(&a.access),
+            failed_logins("203.0.113.7", 25),
+        ),
+    )
+    .await;
+    let incident = opened.body["incidents_opened"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The default policy acted on 25 events: one entry, no user as actor, the policy named.
+    let by_policy = send(
+        &app,
+        get("/api/v1/audit-logs?action=action.executed", Some(&a.access)),
+    )
+    .await;
+    let by_policy = entries(&by_policy);
+    assert_eq!(by_policy.len(), 1, "{by_policy:?}");
+    assert!(by_policy[0]["actor_id"].is_null());
+    assert_eq!(by_policy[0]["details"]["incident_id"], incident.as_str());
+    assert_eq!(by_policy[0]["details"]["action"], "block_ip");
+    assert!(by_policy[0]["details"]["policy_id"].is_string());
+    // A manual action: the caller is the actor.
+    let manual = send(
+        &app,
+        post(
+            &format!("/api/v1/incidents/{incident}/actions"),
+            Some(&a.access),
+            json!({"action": "notify", "params": {"channel": "soc"}}),
+        ),
+    )
+    .await;
+    assert_eq!(manual.status, StatusCode::CREATED, "{:?}", manual.body);
+    let actions = send(
+        &app,
+        get("/api/v1/audit-logs?action=action.executed", Some(&a.access)),
+    )
+    .await;
+    let actions = entries(&actions);
+    assert_eq!(actions.len(), 2);
+    let newest = &actions[0];
+    assert_eq!(newest["actor_id"], a.user_id.as_str());
+    assert_eq!(newest["resource_id"], manual.body["id"]);
+    assert!(newest["details"]["policy_id"].is_null());
+    // A status change, an assignee and a note: one incident.updated, in the same change.
+    let changed = send(
+        &app,
+        patch(
+            &format!("/api/v1/incidents/{incident}"),
+            Some(&a.access),
+            json!({"status": "contained", "assignee_id": a.user_id, "note": "on it"}),
+        ),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    let updated = send(
+        &app,
+        get(
+            "/api/v1/audit-logs?action=incident.updated",
+            Some(&a.access),
+        ),
+    )
+    .await;
+    let updated = entries(&updated);
+    assert_eq!(updated.len(), 1);
+    assert_eq!(updated[0]["resource_id"], incident.as_str());
+    assert_eq!(updated[0]["actor_id"], a.user_id.as_str());
+    assert_eq!(
+        updated[0]["details"]["status"],
+        json!({"from": "open", "to": "contained"})
+    );
+    assert_eq!(updated[0]["details"]["note_changed"], true);
+    // A refused change writes nothing.
+    let refused = send(
+        &app,
+        patch(
+            &format!("/api/v1/incidents/{incident}"),
+            Some(&a.access),
+            json!({"status": "open"}),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    let after = send(
+        &app,
+        get(
+            "/api/v1/audit-logs?action=incident.updated",
+            Some(&a.access),
+        ),
+    )
+    .await;
+    assert_eq!(entries(&after).len(), 1);
+}

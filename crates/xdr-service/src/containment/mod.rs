@@ -22,7 +22,8 @@ pub use executors::{ContainmentExecutors, RecordExecutor};
 
 use crate::access::{Forbidden, require};
 use xdr_auth::blocking;
-use xdr_auth::{InternalError, Principal};
+use xdr_auth::{ClientInfo, InternalError, Principal, audit_trail};
+use xdr_domain::audit::{AuditAction, NewAuditEntry};
 
 /// A policy as a client writes it.
 #[derive(Debug, Clone)]
@@ -36,13 +37,16 @@ pub struct PolicyInput {
     pub priority: i32,
 }
 
-/// Who took an action: a policy, or a user by hand.
-#[derive(Debug, Clone, Copy)]
+/// Who took an action: a policy, or a user by hand (the entry names the actor and client).
+#[derive(Debug, Clone)]
 struct Origin {
     policy: Option<PolicyId>,
     by: Option<UserId>,
     now: DateTime<Utc>,
+    audit: NewAuditEntry,
 }
+
+const RESOURCE_ACTION: &str = "action";
 
 /// Takes `action` on `incident` with the organization's executor: decides, logs, then hands
 /// the logged action to the executor (a webhook delivery continues in the background; when the
@@ -70,7 +74,14 @@ fn act(
         created_by: origin.by,
         created_at: origin.now,
     };
-    containment.record_action(&log)?;
+    let entry = origin.audit.resource(log.id).details(serde_json::json!({
+        "incident_id": incident.id.to_string(),
+        "action": action.as_str(),
+        "policy_id": origin.policy.map(|p| p.to_string()),
+        "executor": log.executor,
+        "status": log.status.as_str(),
+    }));
+    containment.record_action(&log, &entry)?;
     if let Some(done) = executor.hand_off(&log) {
         let result = done.result.clone().unwrap_or_default();
         containment.finish_action(log.organization_id, log.id, done.status, &result)?;
@@ -107,6 +118,7 @@ pub(crate) fn apply_policies(
                 policy: Some(policy.id),
                 by: None,
                 now,
+                audit: NewAuditEntry::new(org, AuditAction::ActionExecuted, RESOURCE_ACTION),
             };
             act(
                 executors,
@@ -189,6 +201,7 @@ impl ContainmentService {
         incident: IncidentId,
         action: ContainmentAction,
         params: String,
+        client: &ClientInfo,
     ) -> Result<ActionLog, ContainmentError> {
         require(principal, Role::SocLead)?;
         let (repo, containment, executors) = (
@@ -200,6 +213,12 @@ impl ContainmentService {
             policy: None,
             by: Some(principal.user_id),
             now: self.clock.now(),
+            audit: audit_trail::by_principal(
+                principal,
+                AuditAction::ActionExecuted,
+                RESOURCE_ACTION,
+                client,
+            ),
         };
         let org = principal.organization_id;
         let log = blocking::run(move || {

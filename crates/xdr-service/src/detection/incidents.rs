@@ -10,8 +10,9 @@ use xdr_domain::{FieldErrors, IncidentId, PageRequest};
 
 use super::{DetectionError, DetectionService, INCIDENT_DETAIL_EVENTS};
 use crate::access::require;
-use xdr_auth::Principal;
 use xdr_auth::blocking;
+use xdr_auth::{ClientInfo, Principal, audit_trail};
+use xdr_domain::audit::AuditAction;
 
 /// An incident with its latest events.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ pub struct IncidentDetail {
 }
 
 const MAX_NOTE_CHARS: usize = 4000;
+const RESOURCE_INCIDENT: &str = "incident";
 
 impl DetectionService {
     pub async fn list_incidents(
@@ -67,6 +69,7 @@ impl DetectionService {
         principal: &Principal,
         id: IncidentId,
         change: IncidentChange,
+        client: &ClientInfo,
     ) -> Result<Incident, DetectionError> {
         require(principal, Role::Analyst)?;
         if change
@@ -83,7 +86,13 @@ impl DetectionService {
         }
         let repo = Arc::clone(&self.repo);
         let (org, now) = (principal.organization_id, self.clock.now());
-        match blocking::run(move || repo.update_incident(org, id, &change, now)).await? {
+        let audit = audit_trail::by_principal(
+            principal,
+            AuditAction::IncidentUpdated,
+            RESOURCE_INCIDENT,
+            client,
+        );
+        match blocking::run(move || repo.update_incident(org, id, &change, now, audit)).await? {
             IncidentChangeOutcome::Updated(incident) => Ok(incident),
             IncidentChangeOutcome::NotFound => Err(DetectionError::NotFound),
             IncidentChangeOutcome::InvalidTransition { from, to } => {

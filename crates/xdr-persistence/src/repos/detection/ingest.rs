@@ -37,7 +37,7 @@ const CHUNKS: (usize, usize, usize) = (MAX_BATCH, 100, 10);
 /// both open "the" incident of a rule and source IP) without blocking foreign-key checks:
 /// `FOR NO KEY UPDATE` does not conflict with the `FOR KEY SHARE` those take. SQLite's
 /// immediate transaction already serializes writers.
-fn lock_organization(conn: &mut AnyConnection, org: OrganizationId) -> RepoResult<()> {
+pub(crate) fn lock_organization(conn: &mut AnyConnection, org: OrganizationId) -> RepoResult<()> {
     let query = organizations::table
         .find(org.to_string())
         .select(organizations::id);

@@ -9,6 +9,7 @@ mod update;
 mod windows;
 
 use chrono::{DateTime, Utc};
+use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::detection::event::Event;
 use xdr_domain::detection::{
     DashboardSummary, EventFilter, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter,
@@ -84,9 +85,11 @@ impl DetectionRepository for SqlDetectionRepository {
         id: IncidentId,
         change: &IncidentChange,
         now: DateTime<Utc>,
+        audit: NewAuditEntry,
     ) -> RepoResult<IncidentChangeOutcome> {
-        self.db
-            .tenant_write(org, |c| update::update_incident(c, org, id, change, now))
+        self.db.tenant_write(org, |c| {
+            update::update_incident(c, org, id, change, now, &audit)
+        })
     }
 
     fn rule_settings(&self, org: OrganizationId) -> RepoResult<Vec<(RuleKind, RuleSettings)>> {

@@ -138,7 +138,10 @@ fn detect(db: &Database, admin: &User) {
     };
     db.repositories()
         .containment
-        .record_action(&action)
+        .record_action(
+            &action,
+            &xdr_domain::audit::NewAuditEntry::new(org, AuditAction::ActionExecuted, "action"),
+        )
         .unwrap();
 }
 
