@@ -1,7 +1,9 @@
-//! Per-client-IP rate limits on the unauthenticated auth endpoints (login, register, refresh,
-//! accept-invitation), with governor's GCRA limiter.
+//! Per-client rate limits on the unauthenticated auth endpoints (login, register, refresh,
+//! accept-invitation), with governor's GCRA limiter. A client is an IPv4 address, or an IPv6
+//! network of `ipv6_prefix` bits (default /64: one subscriber's allocation, 2^64 addresses that
+//! would otherwise each get their own allowance).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -18,12 +20,31 @@ pub struct RateLimitConfig {
     pub per_minute: NonZeroU32,
     /// Requests allowed in a burst above the sustained rate.
     pub burst: NonZeroU32,
+    /// IPv6 clients are keyed on this many leading bits (1..=128).
+    pub ipv6_prefix: u8,
+}
+
+/// The default IPv6 prefix a client is keyed on.
+pub const DEFAULT_IPV6_PREFIX: u8 = 64;
+
+/// The key a client's requests are counted under: an IPv4 address as it is (IPv4-mapped IPv6
+/// addresses included), an IPv6 address with all but its first `prefix` bits cleared.
+pub fn client_key(ip: IpAddr, ipv6_prefix: u8) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => {
+            let bits = u32::from(ipv6_prefix.clamp(1, 128));
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            IpAddr::V6(Ipv6Addr::from(u128::from(v6) & mask))
+        }
+    }
 }
 
 pub struct AuthRateLimiter {
     limiter: DefaultKeyedRateLimiter<IpAddr>,
     clock: DefaultClock,
     checks: AtomicU64,
+    ipv6_prefix: u8,
 }
 
 impl std::fmt::Debug for AuthRateLimiter {
@@ -41,16 +62,18 @@ impl AuthRateLimiter {
             limiter: RateLimiter::keyed(quota),
             clock: DefaultClock::default(),
             checks: AtomicU64::new(0),
+            ipv6_prefix: config.ipv6_prefix,
         }
     }
 
-    /// `Ok` when `ip` may make a request now, else how long it must wait.
+    /// `Ok` when the client of `ip` may make a request now, else how long it must wait.
     pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
+        let key = client_key(ip, self.ipv6_prefix);
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             self.limiter.retain_recent();
         }
         self.limiter
-            .check_key(&ip)
+            .check_key(&key)
             .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 }
@@ -63,6 +86,7 @@ mod tests {
         AuthRateLimiter::new(RateLimitConfig {
             per_minute: NonZeroU32::new(per_minute).unwrap(),
             burst: NonZeroU32::new(burst).unwrap(),
+            ipv6_prefix: DEFAULT_IPV6_PREFIX,
         })
     }
 
@@ -80,5 +104,34 @@ mod tests {
             "{wait:?}"
         );
         assert!(l.check(b).is_ok(), "another client has its own allowance");
+    }
+
+    #[test]
+    fn ipv6_clients_are_keyed_on_their_prefix() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let same_64: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap();
+        let other_64: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(client_key(a, 64), client_key(same_64, 64));
+        assert_ne!(client_key(a, 64), client_key(other_64, 64));
+        assert_eq!(
+            client_key(a, 64),
+            "2001:db8:1:2::".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(client_key(a, 48), client_key(other_64, 48));
+        assert_eq!(client_key(a, 128), a);
+        let v4: IpAddr = "198.51.100.7".parse().unwrap();
+        assert_eq!(client_key(v4, 64), v4, "IPv4 stays /32");
+        let mapped: IpAddr = "::ffff:198.51.100.7".parse().unwrap();
+        assert_eq!(
+            client_key(mapped, 64),
+            v4,
+            "an IPv4-mapped address is its IPv4 client"
+        );
+
+        let l = limiter(6, 2);
+        assert!(l.check(a).is_ok());
+        assert!(l.check(same_64).is_ok());
+        assert!(l.check(same_64).is_err(), "one /64 shares one allowance");
+        assert!(l.check(other_64).is_ok());
     }
 }

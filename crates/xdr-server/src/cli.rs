@@ -54,19 +54,27 @@ pub struct ConfigFileArg {
     pub path: Option<PathBuf>,
 }
 
-#[derive(Debug, Args)]
-pub struct ServeArgs {
+/// Where the data is: `--config`, `--data-dir` and `--database-url`, the same for every command
+/// that touches data, so that an operator command acts on what `serve` serves.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DataArgs {
     #[command(flatten)]
     pub config: ConfigFileArg,
-    /// Address to listen on [config: server.bind].
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub bind: Option<SocketAddr>,
-    /// Data directory [config: server.data_dir].
+    /// Data directory: keys, and the SQLite database by default [config: server.data_dir].
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Database URL, sqlite://PATH or postgres://... [config: database.url].
     #[arg(long, value_name = "URL")]
     pub database_url: Option<DatabaseUrl>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Address to listen on [config: server.bind].
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub bind: Option<SocketAddr>,
     /// Do not apply pending migrations at start [config: server.run_migrations = false].
     #[arg(long)]
     pub no_migrate: bool,
@@ -75,19 +83,13 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
     #[command(flatten)]
-    pub config: ConfigFileArg,
-    /// Database URL [config: database.url].
-    #[arg(long, value_name = "URL")]
-    pub database_url: Option<DatabaseUrl>,
-    /// Data directory [config: server.data_dir].
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print the effective configuration with secrets redacted.
-    Check(ConfigFileArg),
+    Check(DataArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,7 +103,7 @@ pub struct RotateArgs {
     #[arg(long, value_enum)]
     pub kind: KeyKind,
     #[command(flatten)]
-    pub config: ConfigFileArg,
+    pub data: DataArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,7 +124,7 @@ pub enum VaultCommand {
 #[derive(Debug, Args)]
 pub struct RewrapArgs {
     #[command(flatten)]
-    pub config: ConfigFileArg,
+    pub data: DataArgs,
     /// Secrets read per batch.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_REWRAP_BATCH,
           value_parser = clap::value_parser!(u32).range(1..=MAX_REWRAP_BATCH))]
@@ -132,38 +134,39 @@ pub struct RewrapArgs {
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Delete audit entries past their retention.
-    Prune(ConfigFileArg),
+    Prune(DataArgs),
 }
 
 impl Command {
+    /// Where the command's data is (every command takes the same flags for it).
+    pub fn data(&self) -> &DataArgs {
+        match self {
+            Command::Serve(args) => &args.data,
+            Command::Migrate(args) => &args.data,
+            Command::Config(ConfigCommand::Check(data))
+            | Command::Audit(AuditCommand::Prune(data)) => data,
+            Command::Vault(VaultCommand::Rewrap(args)) => &args.data,
+            Command::Keys(KeysCommand::Rotate(args)) => &args.data,
+        }
+    }
+
     /// The `--config` file of any command.
     pub fn config_file(&self) -> Option<&Path> {
-        let arg = match self {
-            Command::Serve(args) => &args.config,
-            Command::Migrate(args) => &args.config,
-            Command::Config(ConfigCommand::Check(arg))
-            | Command::Audit(AuditCommand::Prune(arg)) => arg,
-            Command::Vault(VaultCommand::Rewrap(args)) => &args.config,
-            Command::Keys(KeysCommand::Rotate(args)) => &args.config,
-        };
-        arg.path.as_deref()
+        self.data().config.path.as_deref()
     }
 
     /// The flags that override configuration.
     pub fn overrides(&self) -> CliOverrides {
-        match self {
-            Command::Serve(args) => CliOverrides {
-                bind: args.bind,
-                data_dir: args.data_dir.clone(),
-                database_url: args.database_url.clone(),
-                run_migrations: args.no_migrate.then_some(false),
-            },
-            Command::Migrate(args) => CliOverrides {
-                data_dir: args.data_dir.clone(),
-                database_url: args.database_url.clone(),
-                ..CliOverrides::default()
-            },
-            _ => CliOverrides::default(),
+        let data = self.data();
+        let mut overrides = CliOverrides {
+            data_dir: data.data_dir.clone(),
+            database_url: data.database_url.clone(),
+            ..CliOverrides::default()
+        };
+        if let Command::Serve(args) = self {
+            overrides.bind = args.bind;
+            overrides.run_migrations = args.no_migrate.then_some(false);
         }
+        overrides
     }
 }

@@ -52,6 +52,15 @@ async fn main() -> ExitCode {
 }
 
 async fn run(command: Command, settings: Settings) -> Result<(), String> {
+    if !matches!(command, Command::Serve(_)) {
+        // An operator command says what it acts on, so that one run against the wrong
+        // directory or database is noticed (stderr: stdout is for reports).
+        note(&format!(
+            "data directory {}, database {}",
+            settings.server.data_dir.display(),
+            xdr_server::config::mask_database_url(settings.database.url.expose())
+        ));
+    }
     match command {
         Command::Serve(_) => serve::serve(settings).await.map_err(|e| e.to_string()),
         Command::Migrate(_) => startup::open_database(&settings, true)
@@ -101,6 +110,13 @@ fn print_line(line: &str) {
     #[allow(clippy::print_stdout)]
     {
         println!("{line}");
+    }
+}
+
+fn note(message: &str) {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("mini-xdr: {message}");
     }
 }
 

@@ -217,6 +217,8 @@ fn rate_limit(settings: &Settings) -> Result<Option<RateLimitConfig>, StartupErr
     Ok(Some(RateLimitConfig {
         per_minute: nonzero(limits.per_ip_per_minute, "rate_limit.per_ip_per_minute")?,
         burst: nonzero(limits.burst, "rate_limit.burst")?,
+        // Validated (1..=128) with the rest of the configuration.
+        ipv6_prefix: limits.ipv6_prefix,
     }))
 }
 

@@ -215,6 +215,8 @@ pub struct RateLimitSettings {
     pub enabled: bool,
     pub per_ip_per_minute: u32,
     pub burst: u32,
+    /// IPv6 clients are counted per network of this many leading bits (IPv4 per address).
+    pub ipv6_prefix: u8,
 }
 
 impl Default for RateLimitSettings {
@@ -223,6 +225,7 @@ impl Default for RateLimitSettings {
             enabled: true,
             per_ip_per_minute: DEFAULT_PER_IP_PER_MINUTE,
             burst: DEFAULT_BURST,
+            ipv6_prefix: xdr_http::rate_limit::DEFAULT_IPV6_PREFIX,
         }
     }
 }

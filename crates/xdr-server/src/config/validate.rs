@@ -71,6 +71,11 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
             settings.rate_limit.per_ip_per_minute,
         )?;
         at_least_one("rate_limit.burst", settings.rate_limit.burst)?;
+        in_range(
+            "rate_limit.ipv6_prefix",
+            settings.rate_limit.ipv6_prefix,
+            1..=128,
+        )?;
     }
 
     if let Some(days) = settings.audit.retention_days {

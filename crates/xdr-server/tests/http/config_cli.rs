@@ -127,3 +127,47 @@ fn unknown_commands_and_flags_are_rejected() {
     assert!(rejected(&["launch"]));
     assert!(rejected(&["serve", "--port", "1"]));
 }
+
+/// Every command that touches data takes the same `--config`, `--data-dir` and
+/// `--database-url` as `serve`, so an operator command acts on what is served.
+#[test]
+fn every_data_command_takes_the_same_data_flags() {
+    let flags = [
+        "--config",
+        "c.toml",
+        "--data-dir",
+        "/srv/x",
+        "--database-url",
+        "sqlite:///srv/x/db",
+    ];
+    let commands: [&[&str]; 7] = [
+        &["serve"],
+        &["migrate"],
+        &["config", "check"],
+        &["keys", "rotate", "--kind", "jwt"],
+        &["keys", "rotate", "--kind", "vault"],
+        &["vault", "rewrap"],
+        &["audit", "prune"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.extend_from_slice(&flags);
+        let parsed = parse(&args);
+        assert_eq!(
+            parsed.config_file(),
+            Some(Path::new("c.toml")),
+            "{command:?}"
+        );
+        let overrides = parsed.overrides();
+        assert_eq!(
+            overrides.data_dir,
+            Some(PathBuf::from("/srv/x")),
+            "{command:?}"
+        );
+        assert_eq!(
+            overrides.database_url.unwrap().expose(),
+            "sqlite:///srv/x/db",
+            "{command:?}"
+        );
+    }
+}

@@ -17,6 +17,7 @@ fn config(trusted: &[&str]) -> HttpConfig {
         rate_limit: Some(RateLimitConfig {
             per_minute: NonZeroU32::new(1).unwrap(),
             burst: NonZeroU32::new(BURST).unwrap(),
+            ipv6_prefix: xdr_http::rate_limit::DEFAULT_IPV6_PREFIX,
         }),
         ..HttpConfig::default()
     }
@@ -103,7 +104,26 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_allowance(backend: Backe
     assert_eq!(prepended.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// One IPv6 subscriber has a whole /64: its addresses share one allowance, or an attacker would
+/// have 2^64 of them.
+async fn ipv6_clients_of_one_64_share_one_allowance(backend: Backend) {
+    let t = TestApp::with_http_config(backend, config(&["203.0.113.0/24"]));
+    let app = t.service().await;
+    for i in 0..BURST {
+        let addr = format!("2001:db8:77:1::{:x}", i + 1);
+        let reply = send(&app, login_from(Some(&addr))).await;
+        assert_ne!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    }
+    for addr in ["2001:db8:77:1::ffff", "2001:db8:77:1:abcd:ef01:2345:6789"] {
+        let reply = send(&app, login_from(Some(addr))).await;
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS, "{addr}");
+    }
+    let other = send(&app, login_from(Some("2001:db8:77:2::1"))).await;
+    assert_ne!(other.status, StatusCode::TOO_MANY_REQUESTS, "another /64");
+}
+
 on_both_backends!(
+    ipv6_clients_of_one_64_share_one_allowance,
     limited_after_the_burst_with_retry_after,
     spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing,
     behind_a_trusted_proxy_each_client_has_its_own_allowance,

@@ -140,6 +140,36 @@ fn run(mut cmd: Command) -> (Output, String) {
     (output, text)
 }
 
+/// `keys rotate --kind vault --data-dir DIR` rotates the keys of DIR (not of `./data` or of the
+/// environment's directory) and says which directory and database it acted on.
+#[test]
+fn operator_commands_act_on_the_data_dir_they_are_given() {
+    let (env, flag) = (
+        crate::config_support::TempDir::new(),
+        crate::config_support::TempDir::new(),
+    );
+    let (env_dir, flag_dir) = (env.path().join("data"), flag.path().join("data"));
+    let mut cmd = command(&env_dir, None);
+    cmd.args(["keys", "rotate", "--kind", "vault", "--data-dir"])
+        .arg(&flag_dir);
+    let (output, text) = run(cmd);
+    assert!(output.status.success(), "{text}");
+    assert!(flag_dir.join("vault-keys.json").exists(), "{text}");
+    assert!(!env_dir.join("vault-keys.json").exists(), "{text}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("data directory {}", flag_dir.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "database sqlite://{}",
+            flag_dir.join("mini-xdr.db").display()
+        )),
+        "{stderr}"
+    );
+}
+
 fn write_keys_file(path: &Path, file: &Value) {
     std::fs::write(path, file.to_string()).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
