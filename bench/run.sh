@@ -13,7 +13,12 @@ BASE=http://127.0.0.1:$PORT
 WORK=$(mktemp -d)
 trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-cargo build --release --locked --bin mini-xdr >/dev/null
+# MINI_XDR_BIN: a binary built elsewhere (to compare two commits on the same run of this
+# script); otherwise the release build of this tree.
+if [ -z "${MINI_XDR_BIN:-}" ]; then
+  cargo build --release --locked --bin mini-xdr >/dev/null
+fi
+BIN=${MINI_XDR_BIN:-target/release/mini-xdr}
 export MINI_XDR__SERVER__DATA_DIR="$WORK/data" MINI_XDR__RATE_LIMIT__ENABLED=false \
        MINI_XDR__LOG__LEVEL=warn MINI_XDR__SERVER__BIND=127.0.0.1:$PORT
 if [ "$BACKEND" = postgres ]; then
@@ -26,7 +31,7 @@ if [ "$BACKEND" = postgres ]; then
   HOSTPORT=${ADMIN#*@}; HOSTPORT=${HOSTPORT%%/*}
   export MINI_XDR__DATABASE__URL="postgres://mini_xdr_bench:mini_xdr_bench@$HOSTPORT/$DB"
 fi
-target/release/mini-xdr serve 2>"$WORK/server.log" &
+"$BIN" serve 2>"$WORK/server.log" &
 SERVER=$!
 for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.1; done
 

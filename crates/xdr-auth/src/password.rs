@@ -11,7 +11,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use thiserror::Error;
 use tokio::sync::Semaphore;
-use xdr_domain::identity::PasswordHash;
+use xdr_domain::identity::{PasswordHash, PasswordPolicyError, check_password};
 use zeroize::Zeroizing;
 
 #[derive(Debug, Error)]
@@ -51,6 +51,29 @@ impl PasswordHasher {
 
     pub fn cost(&self) -> u32 {
         self.cost
+    }
+
+    /// Checks `password` against the policy (`check_password`: length, the user's own inputs,
+    /// zxcvbn) on the same bounded pool as bcrypt: on long adversarial inputs zxcvbn takes
+    /// milliseconds (docs/benchmarks.md), too long for an async worker.
+    pub async fn check_policy(
+        &self,
+        password: &str,
+        user_inputs: &[&str],
+    ) -> Result<Result<(), PasswordPolicyError>, PasswordHashError> {
+        let password = Zeroizing::new(password.to_owned());
+        let inputs: Vec<String> = user_inputs.iter().map(|s| (*s).to_owned()).collect();
+        self.run(move || {
+            let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+            check_password(&password, &inputs)
+        })
+        .await
+    }
+
+    /// Whether `hash` was made at another cost than the configured one (or cannot be read):
+    /// a sign-in that verified the password then stores a hash at the configured cost.
+    pub fn needs_rehash(&self, hash: &PasswordHash) -> bool {
+        hash_cost(hash.as_str()) != Some(self.cost)
     }
 
     /// How many bcrypt verifications this hasher has run (known and unknown users alike).
@@ -105,6 +128,13 @@ impl PasswordHasher {
     }
 }
 
+/// The cost of a bcrypt hash (`$2b$12$...` → 12).
+fn hash_cost(hash: &str) -> Option<u32> {
+    let mut parts = hash.split('$');
+    let (_, _, cost) = (parts.next()?, parts.next()?, parts.next()?);
+    cost.parse().ok()
+}
+
 fn prehash(password: &str) -> Zeroizing<String> {
     Zeroizing::new(STANDARD.encode(xdr_crypto::sha256(password.as_bytes())))
 }
@@ -149,6 +179,19 @@ mod tests {
                 .unwrap()
         );
         assert_eq!(hasher.verifications(), 2, "hashing is not a verification");
+    }
+
+    #[tokio::test]
+    async fn a_hash_of_another_cost_needs_rehashing() {
+        let hasher = PasswordHasher::new(TEST_COST, 1).unwrap();
+        let same = hasher.hash("violet tractor mango fjord").await.unwrap();
+        assert!(!hasher.needs_rehash(&same));
+        let costlier = PasswordHasher::new(TEST_COST + 1, 1).unwrap();
+        let other = costlier.hash("violet tractor mango fjord").await.unwrap();
+        assert!(hasher.needs_rehash(&other));
+        assert!(costlier.needs_rehash(&same));
+        assert!(hasher.needs_rehash(&PasswordHash::new("not a bcrypt hash".into())));
+        assert_eq!(hash_cost("$2b$12$abcdefghijklmnopqrstuv"), Some(12));
     }
 
     #[tokio::test]

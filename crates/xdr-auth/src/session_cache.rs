@@ -12,6 +12,11 @@
 //! chosen caller holds a [`Refresh`]; should it never remember a result (its storage read failed,
 //! or its request was cancelled while it waited), dropping the `Refresh` hands the refresh to the
 //! next caller instead of leaving the entry to expire for every caller at once.
+//!
+//! Forgetting leaves a tombstone for `ttl`: a result whose storage read started before the
+//! forget (a request that read the session as active just before a concurrent logout) is not
+//! remembered, and neither is one read more than `ttl` ago. Otherwise that request would put
+//! the ended session back, and its token would keep working here for another `ttl`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -73,10 +78,12 @@ pub enum Lookup<'a, T> {
     Miss(Option<Refresh<'a>>),
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Key {
     Session(SessionId),
     Profile(UserId),
+    /// Every session and the profile of a user (tombstones only).
+    User(UserId),
 }
 
 /// The refresh of one entry by the caller holding it. Dropped, it clears the entry's
@@ -113,6 +120,7 @@ impl Drop for Refresh<'_> {
                     e.refreshing = false;
                 }
             }
+            Key::User(_) => {}
         }
     }
 }
@@ -123,6 +131,8 @@ pub struct SessionCache {
     ttl: Duration,
     entries: RwLock<HashMap<SessionId, Entry>>,
     profiles: RwLock<HashMap<UserId, ProfileEntry>>,
+    /// When each key was last forgotten, kept for `ttl`.
+    tombstones: RwLock<HashMap<Key, Instant>>,
 }
 
 impl SessionCache {
@@ -131,7 +141,34 @@ impl SessionCache {
             ttl,
             entries: RwLock::new(HashMap::new()),
             profiles: RwLock::new(HashMap::new()),
+            tombstones: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// Whether a result read from storage starting at `read_started` may be remembered under
+    /// `keys`: it is at most `ttl` old and none of the keys was forgotten since it started.
+    fn rememberable(&self, read_started: Instant, keys: &[Key]) -> bool {
+        if read_started.elapsed() >= self.ttl {
+            return false;
+        }
+        let tombstones = self.tombstones.read().unwrap_or_else(|p| p.into_inner());
+        !keys
+            .iter()
+            .filter_map(|k| tombstones.get(k))
+            .any(|forgotten_at| *forgotten_at >= read_started)
+    }
+
+    /// Records that `key` was forgotten now (before its entries are removed).
+    fn bury(&self, key: Key) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut tombstones = self.tombstones.write().unwrap_or_else(|p| p.into_inner());
+        if tombstones.len() >= SWEEP_THRESHOLD {
+            let ttl = self.ttl;
+            tombstones.retain(|_, at| at.elapsed() < ttl);
+        }
+        tombstones.insert(key, Instant::now());
     }
 
     /// `Hit` when `session` of `user` in `org` was found active less than `ttl` ago. A token
@@ -178,11 +215,22 @@ impl SessionCache {
         }
     }
 
-    pub fn remember(&self, session: SessionId, user: UserId, org: OrganizationId) {
+    /// Remembers that `session` was found active by a storage read that started at
+    /// `read_started` (unless it was forgotten since, see the module docs).
+    pub fn remember(
+        &self,
+        session: SessionId,
+        user: UserId,
+        org: OrganizationId,
+        read_started: Instant,
+    ) {
         if self.ttl.is_zero() {
             return;
         }
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if !self.rememberable(read_started, &[Key::Session(session), Key::User(user)]) {
+            return;
+        }
         if entries.len() >= SWEEP_THRESHOLD {
             let ttl = self.ttl;
             entries.retain(|_, e| e.checked_at.elapsed() < ttl);
@@ -197,11 +245,13 @@ impl SessionCache {
     }
 
     pub fn forget(&self, session: SessionId) {
+        self.bury(Key::Session(session));
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         entries.remove(&session);
     }
 
     pub fn forget_user(&self, user: UserId) {
+        self.bury(Key::User(user));
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         entries.retain(|_, e| e.user_id != user);
         drop(entries);
@@ -240,11 +290,17 @@ impl SessionCache {
         }
     }
 
-    pub(crate) fn remember_profile(&self, profile: Profile) {
+    /// Remembers `profile` as read by a storage read that started at `read_started` (unless
+    /// the user was forgotten since).
+    pub(crate) fn remember_profile(&self, profile: Profile, read_started: Instant) {
         if self.ttl.is_zero() {
             return;
         }
         let mut profiles = self.profiles.write().unwrap_or_else(|p| p.into_inner());
+        let user = profile.0.id;
+        if !self.rememberable(read_started, &[Key::Profile(user), Key::User(user)]) {
+            return;
+        }
         if profiles.len() >= SWEEP_THRESHOLD {
             let ttl = self.ttl;
             profiles.retain(|_, e| e.loaded_at.elapsed() < ttl);
@@ -258,6 +314,7 @@ impl SessionCache {
     }
 
     pub(crate) fn forget_profile(&self, user: UserId) {
+        self.bury(Key::Profile(user));
         let mut profiles = self.profiles.write().unwrap_or_else(|p| p.into_inner());
         profiles.remove(&user);
     }

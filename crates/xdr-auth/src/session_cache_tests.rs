@@ -22,7 +22,7 @@ fn remembers_then_forgets() {
     let cache = SessionCache::new(Duration::from_secs(1));
     let (s, u, o) = ids();
     assert!(!fresh(&cache, s, u, o));
-    cache.remember(s, u, o);
+    cache.remember(s, u, o, Instant::now());
     assert!(fresh(&cache, s, u, o));
     assert!(
         !fresh(&cache, s, UserId::generate(), o),
@@ -45,9 +45,9 @@ fn forget_user_drops_all_their_sessions() {
         SessionId::generate(),
         UserId::generate(),
     );
-    cache.remember(a, u, o);
-    cache.remember(b, u, o);
-    cache.remember(c, other, o);
+    cache.remember(a, u, o, Instant::now());
+    cache.remember(b, u, o, Instant::now());
+    cache.remember(c, other, o, Instant::now());
     cache.forget_user(u);
     assert!(!fresh(&cache, a, u, o) && !fresh(&cache, b, u, o));
     assert!(fresh(&cache, c, other, o));
@@ -57,7 +57,7 @@ fn forget_user_drops_all_their_sessions() {
 fn entries_expire() {
     let cache = SessionCache::new(Duration::from_millis(20));
     let (s, u, o) = ids();
-    cache.remember(s, u, o);
+    cache.remember(s, u, o, Instant::now());
     std::thread::sleep(Duration::from_millis(30));
     assert!(!fresh(&cache, s, u, o));
 }
@@ -66,7 +66,7 @@ fn entries_expire() {
 fn zero_ttl_disables_caching() {
     let cache = SessionCache::new(Duration::ZERO);
     let (s, u, o) = ids();
-    cache.remember(s, u, o);
+    cache.remember(s, u, o, Instant::now());
     assert!(!fresh(&cache, s, u, o));
 }
 
@@ -104,7 +104,7 @@ fn profiles_are_bound_to_their_organization_and_forgotten_with_the_user() {
     let cache = SessionCache::new(Duration::from_secs(1));
     let (_, u, o) = ids();
     assert!(!is_hit(cache.profile(u, o)));
-    cache.remember_profile(profile_of(u, o));
+    cache.remember_profile(profile_of(u, o), Instant::now());
     assert!(is_hit(cache.profile(u, o)));
     assert!(
         !is_hit(cache.profile(u, OrganizationId::generate())),
@@ -115,7 +115,7 @@ fn profiles_are_bound_to_their_organization_and_forgotten_with_the_user() {
         !is_hit(cache.profile(u, o)),
         "ending the user's sessions drops it"
     );
-    cache.remember_profile(profile_of(u, o));
+    cache.remember_profile(profile_of(u, o), Instant::now());
     cache.forget_profile(u);
     assert!(!is_hit(cache.profile(u, o)));
 }
@@ -124,11 +124,11 @@ fn profiles_are_bound_to_their_organization_and_forgotten_with_the_user() {
 fn profiles_expire_and_zero_ttl_disables_them() {
     let cache = SessionCache::new(Duration::from_millis(20));
     let (_, u, o) = ids();
-    cache.remember_profile(profile_of(u, o));
+    cache.remember_profile(profile_of(u, o), Instant::now());
     std::thread::sleep(Duration::from_millis(30));
     assert!(!is_hit(cache.profile(u, o)));
     let off = SessionCache::new(Duration::ZERO);
-    off.remember_profile(profile_of(u, o));
+    off.remember_profile(profile_of(u, o), Instant::now());
     assert!(!is_hit(off.profile(u, o)));
 }
 
@@ -145,7 +145,7 @@ fn chosen<T>(lookup: Lookup<'_, T>) -> Refresh<'_> {
 fn one_caller_refreshes_ahead_while_the_others_keep_the_entry() {
     let cache = SessionCache::new(Duration::from_millis(1000));
     let (s, u, o) = ids();
-    cache.remember(s, u, o);
+    cache.remember(s, u, o, Instant::now());
     assert!(fresh(&cache, s, u, o), "young entries are used");
     std::thread::sleep(Duration::from_millis(550));
     let refresh = chosen(cache.session(s, u, o));
@@ -157,7 +157,7 @@ fn one_caller_refreshes_ahead_while_the_others_keep_the_entry() {
         !fresh(&cache, s, UserId::generate(), o),
         "still bound to its user"
     );
-    cache.remember(s, u, o);
+    cache.remember(s, u, o, Instant::now());
     drop(refresh);
     assert!(fresh(&cache, s, u, o));
     std::thread::sleep(Duration::from_millis(1010));
@@ -171,7 +171,7 @@ fn one_caller_refreshes_ahead_while_the_others_keep_the_entry() {
 fn a_refresh_dropped_unfinished_goes_to_the_next_caller() {
     let cache = SessionCache::new(Duration::from_millis(1000));
     let (s, u, o) = ids();
-    cache.remember(s, u, o);
+    cache.remember(s, u, o, Instant::now());
     std::thread::sleep(Duration::from_millis(550));
     let refresh = chosen(cache.session(s, u, o));
     assert!(fresh(&cache, s, u, o));
@@ -186,10 +186,10 @@ fn a_refresh_dropped_unfinished_goes_to_the_next_caller() {
 fn an_old_refresh_leaves_a_newer_entry_alone() {
     let cache = SessionCache::new(Duration::from_millis(1000));
     let (s, u, o) = ids();
-    cache.remember(s, u, o);
+    cache.remember(s, u, o, Instant::now());
     std::thread::sleep(Duration::from_millis(550));
     let old = chosen(cache.session(s, u, o));
-    cache.remember(s, u, o);
+    cache.remember(s, u, o, Instant::now());
     std::thread::sleep(Duration::from_millis(550));
     let current = chosen(cache.session(s, u, o));
     drop(old);
@@ -204,7 +204,7 @@ fn an_old_refresh_leaves_a_newer_entry_alone() {
 fn profiles_refresh_ahead_too() {
     let cache = SessionCache::new(Duration::from_millis(1000));
     let (_, u, o) = ids();
-    cache.remember_profile(profile_of(u, o));
+    cache.remember_profile(profile_of(u, o), Instant::now());
     std::thread::sleep(Duration::from_millis(550));
     let refresh = chosen(cache.profile(u, o));
     assert!(is_hit(cache.profile(u, o)), "the others keep it meanwhile");
@@ -214,4 +214,46 @@ fn profiles_refresh_ahead_too() {
     drop(again);
     std::thread::sleep(Duration::from_millis(460));
     assert!(!is_hit(cache.profile(u, o)), "never used past its ttl");
+}
+
+#[test]
+fn a_read_that_started_before_a_logout_is_not_remembered() {
+    let cache = SessionCache::new(Duration::from_secs(1));
+    let (s, u, o) = ids();
+    let started = Instant::now();
+    // The session is ended while the read that found it active is still under way.
+    cache.forget(s);
+    cache.remember(s, u, o, started);
+    assert!(!fresh(&cache, s, u, o), "the ended session came back");
+    // A read that started after the logout is remembered as usual.
+    cache.remember(s, u, o, Instant::now());
+    assert!(fresh(&cache, s, u, o));
+}
+
+#[test]
+fn a_read_that_started_before_the_user_was_forgotten_is_not_remembered() {
+    let cache = SessionCache::new(Duration::from_secs(1));
+    let (s, u, o) = ids();
+    let started = Instant::now();
+    cache.forget_user(u);
+    cache.remember(s, u, o, started);
+    cache.remember_profile(profile_of(u, o), started);
+    assert!(!fresh(&cache, s, u, o));
+    assert!(!is_hit(cache.profile(u, o)));
+    let started = Instant::now();
+    cache.forget_profile(u);
+    cache.remember_profile(profile_of(u, o), started);
+    assert!(!is_hit(cache.profile(u, o)), "a changed profile came back");
+    cache.remember_profile(profile_of(u, o), Instant::now());
+    assert!(is_hit(cache.profile(u, o)));
+}
+
+#[test]
+fn a_read_older_than_the_ttl_is_not_remembered() {
+    let cache = SessionCache::new(Duration::from_millis(20));
+    let (s, u, o) = ids();
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_millis(30));
+    cache.remember(s, u, o, started);
+    assert!(!fresh(&cache, s, u, o));
 }

@@ -16,6 +16,8 @@ use crate::trusted_proxies::TrustedProxies;
 
 /// Default request body limit (docs/api.md, "Request bodies"): 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// Default bound on one audit export's total time.
+pub const DEFAULT_EXPORT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -23,6 +25,8 @@ pub struct HttpConfig {
     pub trusted_proxies: TrustedProxies,
     /// Per-IP limit of the auth endpoints; `None` disables it.
     pub rate_limit: Option<RateLimitConfig>,
+    /// An audit export still running after this long is cut off (its body aborted).
+    pub export_timeout: std::time::Duration,
 }
 
 impl Default for HttpConfig {
@@ -31,6 +35,7 @@ impl Default for HttpConfig {
             body_limit_bytes: DEFAULT_BODY_LIMIT,
             trusted_proxies: TrustedProxies::none(),
             rate_limit: None,
+            export_timeout: DEFAULT_EXPORT_TIMEOUT,
         }
     }
 }

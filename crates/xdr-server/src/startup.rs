@@ -202,6 +202,7 @@ pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
         body_limit_bytes: settings.server.body_limit_bytes,
         trusted_proxies: TrustedProxies::parse(&settings.server.trusted_proxies)?,
         rate_limit: rate_limit(settings)?,
+        export_timeout: std::time::Duration::from_secs(settings.audit.export_timeout_seconds),
     })
 }
 

@@ -1,4 +1,5 @@
-//! Reading an organization's audit log (admin): list, export, verify the hash chain.
+//! Reading an organization's audit log (admin): list (an export reads it page by page), and
+//! verify the hash chain.
 //! Entries are written by the repositories of the changes they record, not here.
 
 use std::fmt;
@@ -7,7 +8,7 @@ use std::sync::Arc;
 use thiserror::Error;
 use xdr_auth::{InternalError, Principal, blocking};
 use xdr_domain::RepoError;
-use xdr_domain::audit::{AuditCursor, AuditEntry, AuditFilter, AuditPage, AuditVerification};
+use xdr_domain::audit::{AuditCursor, AuditFilter, AuditPage, AuditVerification};
 use xdr_domain::identity::Role;
 use xdr_domain::ports::AuditLogRepository;
 
@@ -62,20 +63,6 @@ impl AuditService {
         require(principal, AUDIT_READER)?;
         let (repo, org) = (Arc::clone(&self.repo), principal.organization_id);
         Ok(blocking::run(move || repo.list(org, &filter, cursor, limit)).await?)
-    }
-
-    /// Hands every matching entry, newest first, to `sink` in batches of at most `batch_size`
-    /// (stops early when `sink` returns false). `sink` runs on the blocking pool.
-    pub async fn export(
-        &self,
-        principal: &Principal,
-        filter: AuditFilter,
-        batch_size: usize,
-        mut sink: impl FnMut(Vec<AuditEntry>) -> bool + Send + 'static,
-    ) -> Result<u64, AuditError> {
-        require(principal, AUDIT_READER)?;
-        let (repo, org) = (Arc::clone(&self.repo), principal.organization_id);
-        Ok(blocking::run(move || repo.export(org, &filter, batch_size, &mut sink)).await?)
     }
 
     /// Walks the organization's hash chain and reports the first broken link.

@@ -1,12 +1,11 @@
 //! The signed-in user's own account: profile and password.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use xdr_domain::FieldErrors;
 use xdr_domain::audit::AuditAction;
-use xdr_domain::identity::{
-    AttemptOutcome, FullName, Organization, RevocationReason, User, check_password,
-};
+use xdr_domain::identity::{AttemptOutcome, FullName, Organization, User};
 
 use crate::audit_trail::{self, RESOURCE_USER};
 use crate::blocking;
@@ -26,8 +25,10 @@ impl AuthService {
             Lookup::Hit(profile) => return Ok(profile),
             Lookup::Miss(refresh) => refresh,
         };
+        let read_started = Instant::now();
         let profile = Arc::new(self.load_me(principal).await?);
-        self.cache.remember_profile(Arc::clone(&profile));
+        self.cache
+            .remember_profile(Arc::clone(&profile), read_started);
         Ok(profile)
     }
 
@@ -117,7 +118,10 @@ impl AuthService {
             user.full_name.as_str(),
             current,
         ];
-        errors.check("new_password", check_password(new, &inputs));
+        errors.check(
+            "new_password",
+            self.hasher.check_policy(new, &inputs).await?,
+        );
         if !errors.is_empty() {
             return Err(AccountError::Validation(errors));
         }
@@ -132,18 +136,14 @@ impl AuthService {
         )
         .resource(user.id)
         .details(serde_json::json!({ "other_sessions_ended": true }));
+        let keep = principal.session_id;
         let updated =
-            blocking::run(move || users.update_password(org, id, &hash, now, audit)).await?;
+            blocking::run(move || users.update_password(org, id, &hash, keep, now, audit)).await?;
         if !updated {
             return Err(AccountError::NotFound);
         }
-        self.end_user_sessions(
-            principal,
-            Some(principal.session_id),
-            RevocationReason::PasswordChanged,
-            None,
-        )
-        .await?;
+        // The other sessions ended with the change: drop them from this process's cache too.
+        self.cache.forget_user(principal.user_id);
         tracing::info!(user_id = %principal.user_id, "password changed; other sessions ended");
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Turning a bearer token into a verified `Principal`.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::blocking;
 use crate::error::AuthenticateError;
@@ -34,6 +35,7 @@ impl AuthService {
         };
         let sessions = Arc::clone(&self.store.sessions);
         let (org, sid) = (principal.organization_id, principal.session_id);
+        let read_started = Instant::now();
         let session = blocking::run(move || sessions.get(org, sid)).await?;
         match session {
             Some(s)
@@ -41,7 +43,8 @@ impl AuthService {
                     && s.organization_id == principal.organization_id
                     && s.is_active(now) =>
             {
-                self.cache.remember(s.id, s.user_id, s.organization_id);
+                self.cache
+                    .remember(s.id, s.user_id, s.organization_id, read_started);
                 Ok(principal)
             }
             _ => {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use xdr_domain::audit::AuditAction;
-use xdr_domain::identity::{Acceptance, FullName, User, check_password};
+use xdr_domain::identity::{Acceptance, FullName, User};
 use xdr_domain::{Conflict, FieldErrors, RepoError, UserId};
 
 use crate::audit_trail::{self, RESOURCE_USER};
@@ -52,7 +52,10 @@ impl AuthService {
         let email = invitation.email.as_str();
         let local_part = email.split('@').next().unwrap_or_default();
         let inputs = [email, local_part, organization.name.as_str(), full_name];
-        errors.check("password", check_password(password, &inputs));
+        errors.check(
+            "password",
+            self.hasher.check_policy(password, &inputs).await?,
+        );
         let Some(full_name) = name.filter(|_| errors.is_empty()) else {
             return Err(AcceptInvitationError::Validation(errors));
         };

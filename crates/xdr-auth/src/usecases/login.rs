@@ -68,6 +68,9 @@ impl AuthService {
         };
         self.conclude_attempt(email, Some(&user), AttemptOutcome::Succeeded, client)
             .await?;
+        if self.hasher.needs_rehash(&user.password_hash) {
+            self.rehash(&user, password).await?;
+        }
         let now = self.now();
         let users = Arc::clone(&self.store.users);
         let (org, id) = (user.organization_id, user.id);
@@ -165,6 +168,20 @@ impl AuthService {
                     "locked_until": ended.until.to_rfc3339(),
                 }));
         self.record(entry).await.map_err(InternalError::from)?;
+        Ok(())
+    }
+
+    /// Stores `password` (just verified) hashed at the configured cost, unless the password
+    /// changed meanwhile: the configured `auth.bcrypt_cost` reaches every account that signs in.
+    async fn rehash(&self, user: &User, password: &str) -> Result<(), LoginError> {
+        let rehashed = self.hasher.hash(password).await?;
+        let users = Arc::clone(&self.store.users);
+        let (org, id, current) = (user.organization_id, user.id, user.password_hash.clone());
+        let replaced =
+            blocking::run(move || users.rehash_password(org, id, &current, &rehashed)).await?;
+        if replaced {
+            tracing::info!(user_id = %id, cost = self.hasher.cost(), "password rehashed at the configured cost");
+        }
         Ok(())
     }
 

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use xdr_domain::audit::AuditAction;
 use xdr_domain::identity::{
-    Email, FullName, NewOrganization, NewUser, Organization, OrganizationName, Role, User,
-    check_password,
+    Email, FullName, NewOrganization, NewUser, Organization, OrganizationName, PasswordPolicyError,
+    Role, User,
 };
 use xdr_domain::{Conflict, FieldErrors, OrganizationId, RepoError, UserId};
 
@@ -38,7 +38,21 @@ struct ValidRegistration {
     full_name: FullName,
 }
 
-fn validate(input: &RegisterInput) -> Result<ValidRegistration, FieldErrors> {
+/// What the policy says of the admin password: checked off the async workers.
+fn password_inputs(input: &RegisterInput) -> [&str; 4] {
+    let local_part = input.admin_email.split('@').next().unwrap_or_default();
+    [
+        input.admin_email.as_str(),
+        local_part,
+        input.organization_name.as_str(),
+        input.admin_name.as_str(),
+    ]
+}
+
+fn validate(
+    input: &RegisterInput,
+    password: Result<(), PasswordPolicyError>,
+) -> Result<ValidRegistration, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = errors.check(
         "organization_name",
@@ -46,17 +60,7 @@ fn validate(input: &RegisterInput) -> Result<ValidRegistration, FieldErrors> {
     );
     let email = errors.check("admin_email", Email::parse(&input.admin_email));
     let full_name = errors.check("admin_name", FullName::parse(&input.admin_name));
-    let local_part = input.admin_email.split('@').next().unwrap_or_default();
-    let user_inputs = [
-        input.admin_email.as_str(),
-        local_part,
-        input.organization_name.as_str(),
-        input.admin_name.as_str(),
-    ];
-    errors.check(
-        "admin_password",
-        check_password(&input.admin_password, &user_inputs),
-    );
+    errors.check("admin_password", password);
     match (name, email, full_name) {
         (Some(name), Some(email), Some(full_name)) if errors.is_empty() => Ok(ValidRegistration {
             name,
@@ -73,7 +77,11 @@ impl AuthService {
         input: RegisterInput,
         client: &ClientInfo,
     ) -> Result<Registered, RegisterError> {
-        let valid = validate(&input).map_err(RegisterError::Validation)?;
+        let policy = self
+            .hasher
+            .check_policy(&input.admin_password, &password_inputs(&input))
+            .await?;
+        let valid = validate(&input, policy).map_err(RegisterError::Validation)?;
         let password_hash = self.hasher.hash(&input.admin_password).await?;
         let now = self.now();
         let organization = NewOrganization {
@@ -128,6 +136,12 @@ impl AuthService {
 mod tests {
     use super::*;
 
+    /// `validate` with the policy checked inline (the service checks it on the hasher's pool).
+    fn checked(i: &RegisterInput) -> Result<ValidRegistration, FieldErrors> {
+        let policy = xdr_domain::identity::check_password(&i.admin_password, &password_inputs(i));
+        validate(i, policy)
+    }
+
     fn input() -> RegisterInput {
         RegisterInput {
             organization_name: "Acme Security".into(),
@@ -139,7 +153,7 @@ mod tests {
 
     #[test]
     fn valid_input_passes() {
-        let valid = validate(&input()).unwrap();
+        let valid = checked(&input()).unwrap();
         assert_eq!(valid.email.as_str(), "admin@acme.example");
         assert_eq!(valid.name.slug().as_str(), "acme-security");
     }
@@ -152,7 +166,7 @@ mod tests {
             admin_password: "short".into(),
             admin_name: " ".into(),
         };
-        let errors = validate(&bad).unwrap_err().into_map();
+        let errors = checked(&bad).unwrap_err().into_map();
         let fields: Vec<&str> = errors.keys().map(String::as_str).collect();
         assert_eq!(
             fields,
@@ -169,7 +183,7 @@ mod tests {
     fn password_built_from_org_name_is_weak() {
         let mut i = input();
         i.admin_password = "acmesecurity2024!".into();
-        let errors = validate(&i).unwrap_err().into_map();
+        let errors = checked(&i).unwrap_err().into_map();
         assert!(errors.contains_key("admin_password"));
     }
 }

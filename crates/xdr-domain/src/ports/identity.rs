@@ -55,15 +55,29 @@ pub trait UserRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> RepoResult<Option<User>>;
 
-    /// Returns false when no such user exists in `org`; otherwise `audit` is written in the
-    /// same transaction as the change.
+    /// Returns false when no such user exists in `org`; otherwise, in the same transaction as
+    /// the change, ends every other active session of the user (all but `keep_session`, with
+    /// reason `password_changed`) and writes `audit`.
     fn update_password(
         &self,
         org: OrganizationId,
         id: UserId,
         hash: &PasswordHash,
+        keep_session: SessionId,
         now: DateTime<Utc>,
         audit: NewAuditEntry,
+    ) -> RepoResult<bool>;
+
+    /// Replaces the password hash with one of the same password at another cost (rehash on
+    /// sign-in), only while the stored hash is still `current`: a password change meanwhile
+    /// wins. Returns whether it was replaced. No session ends and no entry is written: nothing
+    /// a user or admin did changed.
+    fn rehash_password(
+        &self,
+        org: OrganizationId,
+        id: UserId,
+        current: &PasswordHash,
+        rehashed: &PasswordHash,
     ) -> RepoResult<bool>;
 
     fn record_login(&self, org: OrganizationId, id: UserId, now: DateTime<Utc>) -> RepoResult<()>;

@@ -16,6 +16,13 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Admin, Authorized};
 use crate::state::AppState;
 
+/// Why an export stopped early.
+enum ExportEnd {
+    ClientGone,
+    TimedOut,
+    Failed(xdr_service::AuditError),
+}
+
 /// Entries read from storage per export batch.
 const EXPORT_BATCH: usize = 500;
 /// Encoded batches buffered between the storage reader and the client: memory stays flat
@@ -74,30 +81,61 @@ pub async fn export(
     let format = q.format.unwrap_or_default();
     let (tx, mut rx) =
         tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(EXPORT_CHANNEL_BATCHES);
-    if format == ExportFormat::Csv {
-        // The channel is empty: the header always fits.
-        let _ = tx.try_send(Ok(Bytes::from_static(CSV_HEADER.as_bytes())));
-    }
-    // The reader runs on the blocking pool and waits whenever the client is slower than
-    // storage; it stops as soon as the client goes away (the channel closes).
-    let failed = tx.clone();
-    let send = move |batch: Vec<_>| {
-        let encoded = match format {
-            ExportFormat::Ndjson => audit_export::ndjson(&batch),
-            ExportFormat::Csv => audit_export::csv(&batch),
-        };
-        tx.blocking_send(Ok(Bytes::from(encoded))).is_ok()
-    };
+    let deadline = tokio::time::Instant::now() + state.config.export_timeout;
     let (audit, principal) = (Arc::clone(&state.audit), auth.principal);
+    // Page by page: each read is one short blocking call, and waiting for a slow client is an
+    // async send, so no thread of the blocking pool (that every request and bcrypt share) is
+    // held by a client; the whole export is bounded by `export_timeout`.
     actix_web::rt::spawn(async move {
-        if let Err(e) = audit.export(&principal, filter, EXPORT_BATCH, send).await {
-            // The status line is gone already: abort the body so the client sees a broken
-            // transfer rather than a silently short export.
-            tracing::error!(error = %e, organization_id = %principal.organization_id, "audit export failed");
-            let _ = failed
-                .send(Err(std::io::Error::other("audit export failed")))
-                .await;
-        }
+        let export = async {
+            if format == ExportFormat::Csv {
+                tx.send(Ok(Bytes::from_static(CSV_HEADER.as_bytes())))
+                    .await
+                    .map_err(|_| ExportEnd::ClientGone)?;
+            }
+            let mut cursor = None;
+            loop {
+                // Checked before each page as well: a timer of zero or a few microseconds may
+                // fire only at the runtime's next tick, after a short export has finished.
+                if tokio::time::Instant::now() >= deadline {
+                    return Err(ExportEnd::TimedOut);
+                }
+                let page = audit
+                    .list(&principal, filter.clone(), cursor, EXPORT_BATCH)
+                    .await
+                    .map_err(ExportEnd::Failed)?;
+                let encoded = match format {
+                    ExportFormat::Ndjson => audit_export::ndjson(&page.items),
+                    ExportFormat::Csv => audit_export::csv(&page.items),
+                };
+                tx.send(Ok(Bytes::from(encoded)))
+                    .await
+                    .map_err(|_| ExportEnd::ClientGone)?;
+                match page.next {
+                    Some(next) => cursor = Some(next),
+                    None => return Ok(()),
+                }
+            }
+        };
+        let outcome = match tokio::time::timeout_at(deadline, export).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(ExportEnd::TimedOut),
+        };
+        let org = principal.organization_id;
+        let reason = match outcome {
+            Ok(()) | Err(ExportEnd::ClientGone) => return,
+            Err(ExportEnd::Failed(e)) => {
+                tracing::error!(error = %e, organization_id = %org, "audit export failed");
+                "audit export failed"
+            }
+            Err(ExportEnd::TimedOut) => {
+                tracing::warn!(organization_id = %org, "audit export cut off at its time limit");
+                "audit export took longer than its time limit"
+            }
+        };
+        // The status line is gone already: abort the body so the client sees a broken
+        // transfer rather than a silently short export.
+        let _ = tx.try_send(Err(std::io::Error::other(reason)));
     });
     let body = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx));
     let (content_type, file) = match format {

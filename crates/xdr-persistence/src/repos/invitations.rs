@@ -195,9 +195,13 @@ impl InvitationRepository for SqlInvitationRepository {
                 let Some(invitation) = pending_by_token(c, token_hash, now)? else {
                     return Ok(None);
                 };
-                // Claim it: only one of two concurrent acceptances can flip accepted_at.
+                // Claim it: only one of two concurrent acceptances can flip accepted_at, and only
+                // while the presented token is still this invitation's and unexpired (a resend
+                // between the read and the claim replaces the token; the claim must fail then).
                 let claimed = diesel::update(invitations::table)
                     .filter(invitations::id.eq(invitation.id.to_string()))
+                    .filter(invitations::token_hash.eq(token_hash.as_str()))
+                    .filter(invitations::expires_at.gt(to_db(now)))
                     .filter(invitations::accepted_at.is_null())
                     .filter(invitations::revoked_at.is_null())
                     .set((

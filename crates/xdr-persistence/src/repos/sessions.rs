@@ -7,6 +7,7 @@ use xdr_domain::{OrganizationId, SessionId, UserId};
 
 use super::audit::append_in_tx;
 use super::refresh;
+use crate::connection::AnyConnection;
 use crate::database::{CrossTenant, Database};
 use crate::error::DbResultExt;
 use crate::models::{NewSessionRow, SESSION_COLUMNS, SessionRow};
@@ -109,25 +110,12 @@ impl SessionRepository for SqlSessionRepository {
         now: DateTime<Utc>,
         audit: Option<NewAuditEntry>,
     ) -> RepoResult<u64> {
-        // No session has an empty id, so `id <> ''` keeps nothing.
-        let keep = keep.map(|k| k.to_string()).unwrap_or_default();
         self.db.tenant_write(org, |c| {
-            let ended = diesel::update(sessions::table)
-                .filter(sessions::organization_id.eq(org.to_string()))
-                .filter(sessions::user_id.eq(user.to_string()))
-                .filter(sessions::id.ne(&keep))
-                .filter(sessions::revoked_at.is_null())
-                .filter(sessions::expires_at.gt(to_db(now)))
-                .set((
-                    sessions::revoked_at.eq(to_db(now)),
-                    sessions::revoked_reason.eq(reason.as_str()),
-                ))
-                .execute(c)
-                .repo()?;
+            let ended = revoke_user_sessions(c, org, user, keep, reason, now)?;
             if let Some(audit) = &audit {
                 append_in_tx(c, audit, now)?;
             }
-            Ok(u64::try_from(ended).unwrap_or(u64::MAX))
+            Ok(ended)
         })
     }
 
@@ -152,4 +140,30 @@ impl SessionRepository for SqlSessionRepository {
                 .collect()
         })
     }
+}
+
+/// Revokes every active session of `user` but `keep`, inside the caller's transaction.
+pub(crate) fn revoke_user_sessions(
+    c: &mut AnyConnection,
+    org: OrganizationId,
+    user: UserId,
+    keep: Option<SessionId>,
+    reason: RevocationReason,
+    now: DateTime<Utc>,
+) -> RepoResult<u64> {
+    // No session has an empty id, so `id <> ''` keeps nothing.
+    let keep = keep.map(|k| k.to_string()).unwrap_or_default();
+    let ended = diesel::update(sessions::table)
+        .filter(sessions::organization_id.eq(org.to_string()))
+        .filter(sessions::user_id.eq(user.to_string()))
+        .filter(sessions::id.ne(&keep))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(to_db(now)))
+        .set((
+            sessions::revoked_at.eq(to_db(now)),
+            sessions::revoked_reason.eq(reason.as_str()),
+        ))
+        .execute(c)
+        .repo()?;
+    Ok(u64::try_from(ended).unwrap_or(u64::MAX))
 }

@@ -2,12 +2,14 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::identity::{
-    AccessChange, AccessChangeOutcome, Email, FullName, NewUser, PasswordHash, User,
+    AccessChange, AccessChangeOutcome, Email, FullName, NewUser, PasswordHash, RevocationReason,
+    User,
 };
 use xdr_domain::ports::{RepoResult, UserRepository};
-use xdr_domain::{OrganizationId, PageRequest, UserId};
+use xdr_domain::{OrganizationId, PageRequest, SessionId, UserId};
 
 use super::audit::append_in_tx;
+use super::sessions::revoke_user_sessions;
 use super::user_access;
 use crate::database::{CrossTenant, Database};
 use crate::error::DbResultExt;
@@ -96,6 +98,7 @@ impl UserRepository for SqlUserRepository {
         org: OrganizationId,
         id: UserId,
         hash: &PasswordHash,
+        keep_session: SessionId,
         now: DateTime<Utc>,
         audit: NewAuditEntry,
     ) -> RepoResult<bool> {
@@ -110,9 +113,30 @@ impl UserRepository for SqlUserRepository {
                 .execute(c)
                 .repo()?;
             if changed > 0 {
+                let reason = RevocationReason::PasswordChanged;
+                revoke_user_sessions(c, org, id, Some(keep_session), reason, now)?;
                 append_in_tx(c, &audit, now)?;
             }
             Ok(changed > 0)
+        })
+    }
+
+    fn rehash_password(
+        &self,
+        org: OrganizationId,
+        id: UserId,
+        current: &PasswordHash,
+        rehashed: &PasswordHash,
+    ) -> RepoResult<bool> {
+        self.db.tenant_write(org, |c| {
+            let replaced = diesel::update(users::table)
+                .filter(users::organization_id.eq(org.to_string()))
+                .filter(users::id.eq(id.to_string()))
+                .filter(users::password_hash.eq(current.as_str()))
+                .set(users::password_hash.eq(rehashed.as_str()))
+                .execute(c)
+                .repo()?;
+            Ok(replaced > 0)
         })
     }
 

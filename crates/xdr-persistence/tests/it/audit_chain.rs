@@ -143,7 +143,14 @@ fn failed_changes_leave_no_entry(db: &Database) {
     );
     assert!(
         db.users()
-            .update_password(org.id, admin.id, &hash, now(), orphan)
+            .update_password(
+                org.id,
+                admin.id,
+                &hash,
+                xdr_domain::SessionId::generate(),
+                now(),
+                orphan
+            )
             .is_err()
     );
     let unchanged = db.users().get(org.id, admin.id).unwrap().unwrap();

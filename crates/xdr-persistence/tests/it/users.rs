@@ -1,10 +1,10 @@
 use chrono::Duration;
-use xdr_domain::UserId;
 use xdr_domain::identity::{Email, FullName, PasswordHash};
-use xdr_domain::ports::UserRepository;
+use xdr_domain::ports::{SessionRepository, UserRepository};
+use xdr_domain::{SessionId, UserId};
 use xdr_persistence::Database;
 
-use crate::support::{now, password_audit, tenant};
+use crate::support::{now, password_audit, session, tenant};
 
 fn get_is_scoped_by_organization(db: &Database) {
     let (org_a, admin_a) = tenant(db);
@@ -61,7 +61,14 @@ fn update_password_is_scoped(db: &Database) {
 
     assert!(
         !db.users()
-            .update_password(org_b.id, admin_a.id, &hash, now(), password_audit(&admin_a))
+            .update_password(
+                org_b.id,
+                admin_a.id,
+                &hash,
+                SessionId::generate(),
+                now(),
+                password_audit(&admin_a)
+            )
             .unwrap()
     );
     let unchanged = db.users().get(org_a.id, admin_a.id).unwrap().unwrap();
@@ -69,7 +76,14 @@ fn update_password_is_scoped(db: &Database) {
 
     assert!(
         db.users()
-            .update_password(org_a.id, admin_a.id, &hash, now(), password_audit(&admin_a))
+            .update_password(
+                org_a.id,
+                admin_a.id,
+                &hash,
+                SessionId::generate(),
+                now(),
+                password_audit(&admin_a)
+            )
             .unwrap()
     );
     let changed = db.users().get(org_a.id, admin_a.id).unwrap().unwrap();
@@ -80,6 +94,7 @@ fn update_password_is_scoped(db: &Database) {
                 org_a.id,
                 UserId::generate(),
                 &hash,
+                SessionId::generate(),
                 now(),
                 password_audit(&admin_a)
             )
@@ -109,5 +124,48 @@ both_backends!(
     find_by_email,
     update_full_name_is_scoped,
     update_password_is_scoped,
+    a_password_change_ends_the_other_sessions_with_it,
     record_login_is_scoped,
 );
+
+/// The other sessions end in the password change's own transaction: no moment exists where the
+/// new password is set and an old session still works, and a change that fails ends nothing.
+fn a_password_change_ends_the_other_sessions_with_it(db: &Database) {
+    let (org, admin) = tenant(db);
+    let (current, _) = session(db, &admin);
+    let (other, _) = session(db, &admin);
+    let hash = PasswordHash::new("$2b$04$anothernotrealhashanothernotrealhashanothernotr".into());
+    let orphan = xdr_domain::audit::NewAuditEntry::new(
+        xdr_domain::OrganizationId::generate(),
+        xdr_domain::audit::AuditAction::AuthPasswordChanged,
+        "user",
+    );
+    assert!(
+        db.users()
+            .update_password(org.id, admin.id, &hash, current.id, now(), orphan)
+            .is_err(),
+        "an entry of another organization fails the change"
+    );
+    let active = |id| {
+        db.sessions()
+            .get(org.id, id)
+            .unwrap()
+            .unwrap()
+            .is_active(now())
+    };
+    assert!(active(other.id), "a failed change ends nothing");
+    assert!(
+        db.users()
+            .update_password(
+                org.id,
+                admin.id,
+                &hash,
+                current.id,
+                now(),
+                password_audit(&admin)
+            )
+            .unwrap()
+    );
+    assert!(active(current.id), "the caller's session stays");
+    assert!(!active(other.id), "the other session ended with the change");
+}

@@ -257,12 +257,23 @@ pub enum LogFormat {
     Json,
 }
 
-/// `[audit]`: retention of the audit log, applied by `mini-xdr audit prune`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// `[audit]`: retention of the audit log (applied by `mini-xdr audit prune`) and exports.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuditSettings {
     /// Days entries are kept; unset keeps them forever (and `audit prune` refuses to run).
     pub retention_days: Option<u32>,
+    /// An export still streaming after this many seconds is cut off.
+    pub export_timeout_seconds: u64,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            retention_days: None,
+            export_timeout_seconds: xdr_http::state::DEFAULT_EXPORT_TIMEOUT.as_secs(),
+        }
+    }
 }
 
 fn or_cpu_count(configured: usize) -> usize {

@@ -81,6 +81,10 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
     if let Some(days) = settings.audit.retention_days {
         at_least_one("audit.retention_days", days)?;
     }
+    at_least_one(
+        "audit.export_timeout_seconds",
+        settings.audit.export_timeout_seconds,
+    )?;
 
     settings.webhooks.validate()?;
 

@@ -146,4 +146,31 @@ async fn list_pages_and_rejects_bad_queries(backend: Backend) {
     }
 }
 
-on_both_backends!(export_matches_the_list, list_pages_and_rejects_bad_queries);
+/// An export that outlives `export_timeout` is cut off: the body ends with an error (so the
+/// client sees a broken transfer, never a silently short file) and nothing keeps streaming.
+async fn an_export_past_its_time_limit_is_cut_off(backend: Backend) {
+    let http = xdr_http::HttpConfig {
+        export_timeout: std::time::Duration::ZERO,
+        ..xdr_http::HttpConfig::default()
+    };
+    let t = TestApp::with_http_config(backend, http);
+    let app = t.service().await;
+    let a = register(&app, "Acme", "ada@acme.example").await;
+    let resp = actix_web::test::call_service(
+        &app,
+        get("/api/v1/audit-logs/export?format=ndjson", Some(&a.access))
+            .peer_addr("203.0.113.10:40000".parse().unwrap())
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let body = actix_web::body::to_bytes(resp.into_body()).await;
+    assert!(body.is_err(), "the export was cut off");
+    // With the default limit the same export completes (export_matches_the_list).
+}
+
+on_both_backends!(
+    an_export_past_its_time_limit_is_cut_off,
+    export_matches_the_list,
+    list_pages_and_rejects_bad_queries
+);

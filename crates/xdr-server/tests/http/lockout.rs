@@ -166,7 +166,58 @@ async fn success_resets_the_count(backend: Backend) {
     );
 }
 
+/// After `auth.bcrypt_cost` changes, an account's hash is renewed at the new cost the next time
+/// its password is verified at sign-in (and only when it verifies).
+async fn a_sign_in_rehashes_at_the_configured_cost(backend: Backend) {
+    use xdr_domain::ports::UserRepository;
+    let t = TestApp::new(backend);
+    let app = t.service().await;
+    register(&app, "Acme", "ada@acme.example").await;
+    let configured = t.state.auth.hasher().cost();
+    let older = xdr_auth::PasswordHasher::new(configured + 1, 1).unwrap();
+    let old_hash = older.hash(PASSWORD).await.unwrap();
+    let changed = t.db.execute_sql(&format!(
+        "UPDATE users SET password_hash = '{}' WHERE email = 'ada@acme.example'",
+        old_hash.as_str()
+    ));
+    assert_eq!(changed, 1);
+    let email = xdr_domain::identity::Email::parse("ada@acme.example").unwrap();
+    let stored = || {
+        t.db.database()
+            .users()
+            .find_by_email(&email)
+            .unwrap()
+            .unwrap()
+            .password_hash
+    };
+    let wrong = login(&app, "ada@acme.example", "not the password at all").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(stored(), old_hash, "a failed sign-in changes nothing");
+    let right = login(&app, "ada@acme.example", PASSWORD).await;
+    assert_eq!(right.status, StatusCode::OK);
+    let renewed = stored();
+    assert_ne!(renewed, old_hash);
+    assert!(
+        !t.state.auth.hasher().needs_rehash(&renewed),
+        "now at the configured cost"
+    );
+    assert!(
+        t.state
+            .auth
+            .hasher()
+            .verify(PASSWORD, Some(&renewed))
+            .await
+            .unwrap()
+    );
+    // Other sessions are untouched by a rehash.
+    assert_eq!(
+        login(&app, "ada@acme.example", PASSWORD).await.status,
+        StatusCode::OK
+    );
+}
+
 on_both_backends!(
+    a_sign_in_rehashes_at_the_configured_cost,
     fifty_parallel_wrong_attempts_get_at_most_five_checks,
     parallel_correct_sign_ins_never_lock,
     unknown_emails_lock_too,
