@@ -138,7 +138,6 @@ impl From<&Incident> for Growth {
 /// Inserts the opened incidents and updates the grown ones, in bulk.
 pub(crate) fn apply(conn: &mut AnyConnection, writes: &IncidentWrites) -> RepoResult<()> {
     let opened: Vec<IncidentRow> = writes.opened.iter().map(IncidentRow::from).collect();
-    let grown: Vec<IncidentRow> = writes.grown.iter().map(IncidentRow::from).collect();
     match conn {
         AnyConnection::Postgresql(pg) => {
             for chunk in opened.chunks(INCIDENT_CHUNK) {
@@ -149,6 +148,7 @@ pub(crate) fn apply(conn: &mut AnyConnection, writes: &IncidentWrites) -> RepoRe
             }
             // One statement per chunk: an upsert on the primary key whose rows all exist
             // (read under the organization's lock) and that sets only growth's columns.
+            let grown: Vec<IncidentRow> = writes.grown.iter().map(IncidentRow::from).collect();
             for chunk in grown.chunks(INCIDENT_CHUNK) {
                 diesel::insert_into(incidents::table)
                     .values(chunk)
