@@ -12,7 +12,7 @@ use actix_web::{App, Error, HttpResponse, web};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::error::ApiError;
+use crate::fallback;
 use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{
     audit, auth, containment, credentials, detection, health, invitations, organization, users,
@@ -54,7 +54,7 @@ pub fn app(
         .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, ApiDoc::openapi()))
         .route("/docs", web::get().to(docs_redirect))
         .service(web::scope("/api/v1").configure(api_v1))
-        .default_service(web::to(not_found))
+        .default_service(web::to(fallback::fallback))
 }
 
 /// The API's routes, declared once: this table is served (`api_v1`) and listed
@@ -151,12 +151,6 @@ async fn docs_redirect() -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, "/docs/"))
         .finish()
-}
-
-/// Unknown paths answer in the API's error shape. A known path with the wrong method lands
-/// here too (404 rather than 405, so that probing reveals nothing beyond "not here").
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found())
 }
 
 /// One structured log line per request (never bodies or headers: they carry secrets).

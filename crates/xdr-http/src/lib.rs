@@ -5,6 +5,7 @@ mod app;
 pub mod dto;
 pub mod error;
 pub mod extract;
+mod fallback;
 pub mod handlers;
 mod json;
 pub mod metrics;

@@ -15,7 +15,7 @@ use super::secret::SecretString;
 pub struct InviteRequest {
     #[schema(example = "new.analyst@acme.example")]
     pub email: String,
-    #[schema(value_type = String, example = "analyst")]
+    #[schema(schema_with = crate::dto::schemas::role)]
     pub role: Role,
 }
 
@@ -94,8 +94,9 @@ pub struct UserList {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
 pub struct UpdateUserRequest {
-    #[schema(value_type = Option<String>, example = "soc_lead")]
+    #[schema(schema_with = crate::dto::schemas::role_or_null)]
     pub role: Option<Role>,
     pub is_active: Option<bool>,
 }
@@ -105,8 +106,9 @@ pub struct UpdateUserRequest {
 pub struct AcceptInvitationRequest {
     #[schema(value_type = String)]
     pub token: SecretString,
-    #[schema(example = "Grace Analyst")]
+    #[schema(example = "Grace Analyst", min_length = 1, max_length = 100)]
     pub full_name: String,
-    #[schema(value_type = String, format = Password)]
+    /// 12–128 characters; rejected when easy to guess.
+    #[schema(value_type = String, format = Password, min_length = 12, max_length = 128)]
     pub password: SecretString,
 }

@@ -82,14 +82,17 @@ impl From<AuditVerification> for AuditVerificationView {
 #[into_params(parameter_in = Query)]
 pub struct AuditListQuery {
     /// e.g. `auth.login_failed`
+    #[param(schema_with = crate::dto::schemas::audit_action)]
     pub action: Option<String>,
     pub actor_id: Option<Uuid>,
     pub resource_type: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
-    /// 1–500, default 50.
-    pub limit: Option<usize>,
+    /// Page size (default 50), clamped into 1–500.
+    #[param(format = Int64, minimum = 0, maximum = 4294967295_u64)]
+    pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
 }
 
@@ -106,8 +109,9 @@ pub enum ExportFormat {
 #[into_params(parameter_in = Query)]
 pub struct AuditExportQuery {
     /// `ndjson` (default) or `csv`.
-    #[param(value_type = Option<String>)]
+    #[param(schema_with = crate::dto::schemas::export_format)]
     pub format: Option<ExportFormat>,
+    #[param(schema_with = crate::dto::schemas::audit_action)]
     pub action: Option<String>,
     pub actor_id: Option<Uuid>,
     pub resource_type: Option<String>,

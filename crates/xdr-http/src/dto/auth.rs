@@ -10,14 +10,14 @@ use super::secret::SecretString;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
-    #[schema(example = "Acme Security")]
+    #[schema(example = "Acme Security", min_length = 2, max_length = 100)]
     pub organization_name: String,
     #[schema(example = "admin@acme.example")]
     pub admin_email: String,
     /// 12–128 characters; rejected when easy to guess.
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, min_length = 12, max_length = 128)]
     pub admin_password: SecretString,
-    #[schema(example = "Ada Admin")]
+    #[schema(example = "Ada Admin", min_length = 1, max_length = 100)]
     pub admin_name: String,
 }
 
@@ -41,13 +41,15 @@ pub struct RefreshRequest {
 pub struct ChangePasswordRequest {
     #[schema(value_type = String, format = Password)]
     pub current_password: SecretString,
-    #[schema(value_type = String, format = Password)]
+    /// 12–128 characters; rejected when easy to guess.
+    #[schema(value_type = String, format = Password, min_length = 12, max_length = 128)]
     pub new_password: SecretString,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMeRequest {
+    #[schema(min_length = 1, max_length = 100)]
     pub full_name: String,
 }
 

@@ -52,12 +52,13 @@ pub struct PolicyList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePolicyRequest {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     #[serde(default = "enabled_default")]
     pub enabled: bool,
     pub min_risk_score: f64,
     pub min_event_count: i64,
-    #[schema(example = "block_ip")]
+    #[schema(schema_with = crate::dto::schemas::containment_action)]
     pub action: String,
     #[schema(value_type = Option<Object>)]
     pub action_params: Option<serde_json::Map<String, serde_json::Value>>,
@@ -76,6 +77,7 @@ pub struct UpdatePolicyRequest {
     pub enabled: Option<bool>,
     pub min_risk_score: Option<f64>,
     pub min_event_count: Option<i64>,
+    #[schema(schema_with = crate::dto::schemas::containment_action_or_null)]
     pub action: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub action_params: Option<serde_json::Map<String, serde_json::Value>>,
@@ -85,7 +87,7 @@ pub struct UpdatePolicyRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
-    #[schema(example = "block_ip")]
+    #[schema(schema_with = crate::dto::schemas::containment_action)]
     pub action: String,
     #[schema(value_type = Option<Object>)]
     pub params: Option<serde_json::Map<String, serde_json::Value>>,
@@ -160,6 +162,8 @@ pub struct ActionList {
 #[into_params(parameter_in = Query)]
 pub struct ActionQuery {
     pub incident_id: Option<Uuid>,
-    pub limit: Option<usize>,
+    #[param(format = Int64, minimum = 0, maximum = 4294967295_u64)]
+    pub limit: Option<u32>,
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
 }

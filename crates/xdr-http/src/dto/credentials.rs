@@ -24,10 +24,10 @@ pub struct CreateCredentialRequest {
     #[schema(example = "AKIAIOSFODNN7EXAMPLE")]
     pub access_key_id: String,
     /// 40 characters. Stored sealed; never returned.
-    #[schema(value_type = String, format = Password)]
+    #[schema(value_type = String, format = Password, pattern = "^[A-Za-z0-9/+]{40}$")]
     pub secret_access_key: SecretString,
     /// Required with `ASIA` keys, refused with `AKIA` keys. Stored sealed; never returned.
-    #[schema(value_type = Option<String>, format = Password)]
+    #[schema(value_type = Option<String>, format = Password, pattern = "^[A-Za-z0-9+/=]{16,8192}$")]
     pub session_token: Option<SecretString>,
     #[schema(example = "us-east-1")]
     pub region: Option<String>,
@@ -72,7 +72,7 @@ pub struct UpdateCredentialRequest {
     pub region: Option<Option<String>>,
     pub is_default: Option<bool>,
     /// A new secret for the same access key id. Stored sealed; never returned.
-    #[schema(value_type = Option<String>, format = Password)]
+    #[schema(value_type = Option<String>, format = Password, pattern = "^[A-Za-z0-9/+]{40}$")]
     pub secret_access_key: Option<SecretString>,
 }
 
@@ -90,9 +90,11 @@ impl From<UpdateCredentialRequest> for UpdateCredentialInput {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListCredentialsQuery {
-    /// 1–500, default 50.
+    /// 1–500, default 50 (refused outside, unlike the other lists).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(value_type = Option<Uuid>)]
     pub cursor: Option<String>,
 }
 

@@ -19,13 +19,12 @@ pub struct EventBody {
     #[schema(example = "203.0.113.7")]
     pub src_ip: String,
     pub dst_ip: Option<String>,
-    #[schema(example = 22)]
+    #[schema(example = 22, minimum = 0, maximum = 65535)]
     pub dst_port: Option<i64>,
     pub hostname: Option<String>,
     pub username: Option<String>,
     pub message: Option<String>,
     /// The original record, any JSON.
-    #[schema(value_type = Option<Object>)]
     pub raw: Option<serde_json::Value>,
     pub occurred_at: Option<DateTime<Utc>>,
 }
@@ -50,6 +49,7 @@ impl From<EventBody> for EventInput {
 #[serde(deny_unknown_fields)]
 pub struct IngestRequest {
     /// 1–1000 events; one invalid event rejects the whole batch.
+    #[schema(min_items = 1, max_items = 1000)]
     pub events: Vec<EventBody>,
 }
 
@@ -71,7 +71,7 @@ pub struct EventView {
     pub hostname: Option<String>,
     pub username: Option<String>,
     pub message: Option<String>,
-    #[schema(value_type = Option<Object>)]
+    /// The original record, as it was sent.
     pub raw: Option<serde_json::Value>,
     pub occurred_at: DateTime<Utc>,
     pub received_at: DateTime<Utc>,
@@ -111,10 +111,13 @@ pub struct EventList {
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
     pub event_type: Option<String>,
+    #[param(schema_with = crate::dto::schemas::ip_address)]
     pub src_ip: Option<String>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
-    pub limit: Option<usize>,
+    #[param(format = Int64, minimum = 0, maximum = 4294967295_u64)]
+    pub limit: Option<u32>,
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
 }
 
@@ -122,12 +125,15 @@ pub struct EventQuery {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct IncidentQuery {
-    /// open, contained, resolved or dismissed.
+    #[param(schema_with = crate::dto::schemas::incident_status)]
     pub status: Option<String>,
-    /// low, medium, high or critical.
+    #[param(schema_with = crate::dto::schemas::severity)]
     pub severity: Option<String>,
+    #[param(schema_with = crate::dto::schemas::ip_address)]
     pub src_ip: Option<String>,
-    pub limit: Option<usize>,
+    #[param(format = Int64, minimum = 0, maximum = 4294967295_u64)]
+    pub limit: Option<u32>,
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
 }
 
@@ -197,7 +203,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Uuid>>, D::E
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateIncidentRequest {
-    #[schema(example = "contained")]
+    #[schema(schema_with = crate::dto::schemas::incident_status_or_null)]
     pub status: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<Uuid>)]

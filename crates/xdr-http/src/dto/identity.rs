@@ -59,6 +59,7 @@ impl From<&Organization> for OrganizationView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationRequest {
+    #[schema(min_length = 2, max_length = 100)]
     pub name: String,
 }
 

@@ -18,8 +18,7 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 pub struct CreateLogSourceRequest {
     #[schema(example = "DMZ honeypot")]
     pub name: String,
-    /// cowrie, syslog, windows_event, zeek, suricata or custom.
-    #[schema(example = "cowrie")]
+    #[schema(schema_with = crate::dto::schemas::log_source_type)]
     pub source_type: String,
     #[schema(example = "hp-01.dmz.example")]
     pub hostname: Option<String>,
@@ -44,6 +43,7 @@ impl From<CreateLogSourceRequest> for LogSourceInput {
 #[serde(deny_unknown_fields)]
 pub struct UpdateLogSourceRequest {
     pub name: Option<String>,
+    #[schema(schema_with = crate::dto::schemas::log_source_type_or_null)]
     pub source_type: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
@@ -110,6 +110,7 @@ pub struct CreateMlModelRequest {
     #[schema(example = "1.2.0")]
     pub version: String,
     /// draft (default), training, trained, deployed or retired.
+    #[schema(schema_with = crate::dto::schemas::model_status_or_null)]
     pub status: Option<String>,
     /// A JSON object of at most 16 KiB; defaults to `{}`.
     #[schema(value_type = Option<Object>)]
@@ -134,6 +135,7 @@ pub struct UpdateMlModelRequest {
     pub name: Option<String>,
     pub kind: Option<String>,
     pub version: Option<String>,
+    #[schema(schema_with = crate::dto::schemas::model_status_or_null)]
     pub status: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub metrics: Option<serde_json::Value>,

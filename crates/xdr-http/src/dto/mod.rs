@@ -10,5 +10,6 @@ pub mod detection;
 pub mod identity;
 pub mod inventory;
 pub mod page;
+pub mod schemas;
 pub mod secret;
 pub mod webhooks;

@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -13,17 +14,34 @@ use crate::error::ApiError;
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Page size, 1–500 (default 50).
-    pub limit: Option<usize>,
+    /// Page size (default 50), clamped into 1–500.
+    #[param(format = Int64, minimum = 0, maximum = 4294967295_u64)]
+    pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
 }
+
+/// Decodes what the documented pattern admits (an id's 16 bytes in unpadded base64url): the unused low bits of the last character are
+/// ignored, so every string of the documented shape names an id (a page before it).
+const CURSOR_DECODER: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
 
 impl ListQuery {
     pub fn page(&self) -> Result<PageRequest, ApiError> {
         let before = self.cursor.as_deref().map(decode_cursor).transpose()?;
-        Ok(PageRequest::new(before, self.limit))
+        Ok(PageRequest::new(before, widen(self.limit)))
     }
+}
+
+/// A page size as the domain takes it (a `u32` always fits).
+pub fn widen(limit: Option<u32>) -> Option<usize> {
+    limit.map(|l| usize::try_from(l).unwrap_or(usize::MAX))
 }
 
 pub fn encode_cursor(id: Uuid) -> String {
@@ -31,7 +49,7 @@ pub fn encode_cursor(id: Uuid) -> String {
 }
 
 fn decode_cursor(cursor: &str) -> Result<Uuid, ApiError> {
-    URL_SAFE_NO_PAD
+    CURSOR_DECODER
         .decode(cursor)
         .ok()
         .and_then(|bytes| Uuid::from_slice(&bytes).ok())
@@ -59,5 +77,19 @@ mod tests {
             cursor: Some("!!".into()),
         };
         assert!(bad.page().is_err());
+    }
+
+    #[test]
+    fn every_string_of_the_documented_shape_is_a_cursor() {
+        let pattern_shaped = ListQuery {
+            limit: None,
+            cursor: Some("AAAAAAAAAAAAAAAAAAAAA_".into()),
+        };
+        assert!(pattern_shaped.page().unwrap().before.is_some());
+        let too_short = ListQuery {
+            limit: None,
+            cursor: Some("AAAA".into()),
+        };
+        assert!(too_short.page().is_err());
     }
 }

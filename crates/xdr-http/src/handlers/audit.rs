@@ -48,7 +48,7 @@ pub async fn list(
         q.until,
     )?;
     let cursor = q.cursor.as_deref().map(decode_cursor).transpose()?;
-    let limit = page_size(q.limit);
+    let limit = page_size(crate::dto::page::widen(q.limit));
     let page = state
         .audit
         .list(&auth.principal, filter, cursor, limit)

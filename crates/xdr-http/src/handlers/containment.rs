@@ -101,7 +101,7 @@ pub async fn list_policies(
 /// Create a containment policy (soc_lead).
 #[utoipa::path(post, path = "/api/v1/containment-policies", tag = "containment", security(("bearer" = [])),
     request_body = CreatePolicyRequest,
-    responses((status = 201, body = PolicyView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = PolicyView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody, description = "`policy_exists`"), (status = 422, body = ErrorBody)))]
 pub async fn create_policy(
     state: web::Data<AppState>,
     auth: Authorized<SocLead>,
@@ -148,7 +148,8 @@ pub async fn get_policy(
 #[utoipa::path(patch, path = "/api/v1/containment-policies/{id}", tag = "containment", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Policy id")), request_body = UpdatePolicyRequest,
     responses((status = 200, body = PolicyView), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "`policy_exists`"),
+              (status = 422, body = ErrorBody)))]
 pub async fn update_policy(
     state: web::Data<AppState>,
     auth: Authorized<SocLead>,

@@ -29,7 +29,7 @@ fn parse_opt<T: FromStr>(
     raw.and_then(|v| errors.check(field, v.parse::<T>().map_err(|_| problem.to_owned())))
 }
 
-fn page_of(limit: Option<usize>, cursor: Option<String>) -> Result<PageRequest, ApiError> {
+fn page_of(limit: Option<u32>, cursor: Option<String>) -> Result<PageRequest, ApiError> {
     ListQuery { limit, cursor }.page()
 }
 

@@ -17,6 +17,7 @@ mod detection_batch;
 mod detection_windows;
 mod events_store;
 mod health;
+mod invitations;
 mod migrations;
 mod organizations;
 mod refresh;

@@ -200,7 +200,46 @@ async fn malformed_ids_and_queries_are_not_5xx(backend: Backend) {
     }
 }
 
+/// A served path with a method it does not answer: 405 with `Allow`, in the error shape, and
+/// nothing done; an unknown path stays 404.
+async fn wrong_methods_get_405_with_allow(backend: Backend) {
+    let t = TestApp::new(backend);
+    let app = t.service().await;
+    let r = register(&app, "Acme", "ada@acme.example").await;
+    let put_me = send(
+        &app,
+        crate::common::webhooks::put(
+            "/api/v1/auth/me",
+            Some(&r.access),
+            json!({"full_name": "X"}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (put_me.status, put_me.code()),
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed")
+    );
+    assert_eq!(put_me.headers.get("allow").unwrap(), "GET, PATCH");
+    let me = send(&app, get("/api/v1/auth/me", Some(&r.access))).await;
+    assert_eq!(me.body["user"]["full_name"], "Ada Admin");
+    let trace = send(
+        &app,
+        TestRequest::default()
+            .method(actix_web::http::Method::TRACE)
+            .uri("/api/v1/incidents/0190a0e0-0000-7000-8000-000000000000"),
+    )
+    .await;
+    assert_eq!(trace.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(trace.headers.get("allow").unwrap(), "GET, PATCH");
+    let unknown = send(&app, get("/api/v1/nothing-here", Some(&r.access))).await;
+    assert_eq!(
+        (unknown.status, unknown.code()),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+}
+
 on_both_backends!(
+    wrong_methods_get_405_with_allow,
     malformed_bodies_get_4xx,
     invalid_fields_are_all_reported,
     duplicates_conflict,

@@ -3,6 +3,10 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+mod error_responses;
+
+use error_responses::ErrorResponses;
+
 use crate::handlers::inventory::{log_sources, ml_models};
 use crate::handlers::{
     audit, auth, containment, credentials, detection, health, invitations, organization, users,
@@ -32,7 +36,7 @@ use crate::handlers::{
         ml_models::list, ml_models::create, ml_models::get, ml_models::update, ml_models::delete,
         webhooks::get, webhooks::put, webhooks::rotate_secret, webhooks::delete,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "identity", description = "Registration, sign-in, tokens and sessions; the organization, its members and invitations"),
         (name = "audit", description = "The organization's tamper-evident audit log (admin)"),
@@ -61,5 +65,50 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+    use utoipa::openapi::path::ParameterIn;
+
+    use super::ApiDoc;
+
+    /// Every status an operation can answer is in the document (issue 13 item 10): the shared
+    /// errors are on every operation they apply to.
+    #[test]
+    fn every_operation_documents_the_shared_errors() {
+        let doc = ApiDoc::openapi();
+        let mut checked = 0;
+        for (path, item) in &doc.paths.paths {
+            let operations = [&item.get, &item.put, &item.post, &item.patch, &item.delete];
+            for operation in operations.into_iter().flatten() {
+                let has = |status: &str| operation.responses.responses.contains_key(status);
+                let name = format!("{path} {:?}", operation.operation_id);
+                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    assert!(has("401"), "{name} lacks 401");
+                }
+                if operation.request_body.is_some() {
+                    for status in ["400", "413", "422"] {
+                        assert!(has(status), "{name} lacks {status}");
+                    }
+                }
+                let params = operation.parameters.iter().flatten();
+                if params.clone().any(|p| p.parameter_in == ParameterIn::Query) {
+                    assert!(has("422"), "{name} lacks 422");
+                }
+                if params.clone().any(|p| p.parameter_in == ParameterIn::Path) {
+                    assert!(has("404"), "{name} lacks 404");
+                }
+                if path.starts_with("/api/v1/") {
+                    assert!(has("503"), "{name} lacks 503");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 50, "only {checked} operations found");
+        let components = doc.components.expect("components");
+        assert!(components.responses.contains_key("Unauthorized"));
     }
 }
