@@ -30,6 +30,9 @@ printf '{"email":"storm@bench.example","password":"%s"}' "$PASSWORD" >"$WORK/log
 echo "== wrk -t2 -c8 -d$DURATION POST /auth/login (right password)"
 BODY_FILE=$WORK/login.json wrk -t2 -c8 -d"$DURATION" -s bench/status_counts.lua "$BASE/api/v1/auth/login" \
   | grep -E "Requests/sec|Latency  |status "
-echo "== one sign-in right after the storm"
-curl -s -o /dev/null -w 'status %{http_code}\n' -X POST -H 'Content-Type: application/json' \
-  --data @"$WORK/login.json" "$BASE/api/v1/auth/login"
+echo "== sign-ins after the storm (the storm's last checks may still be in flight)"
+for wait in 0 1 2 5 10; do
+  sleep "$wait"
+  curl -s -o /dev/null -w "after +${wait}s: status %{http_code}, %{time_total}s\n" -X POST \
+    -H 'Content-Type: application/json' --data @"$WORK/login.json" "$BASE/api/v1/auth/login"
+done

@@ -1,5 +1,5 @@
 -- Detection windows kept as tallies, so that detecting on a batch never re-reads the events of
--- a window (xdr_domain::security::window): matching events per second for event-counting
+-- a window (xdr_domain::detection::window): matching events per second for event-counting
 -- rules, and each distinct value (port, username) with its newest occurrence for
 -- distinct-value rules. Rows older than the longest enabled window are pruned at ingest.
 CREATE TABLE detection_event_counts (

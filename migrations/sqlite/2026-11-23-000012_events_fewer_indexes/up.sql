@@ -4,7 +4,7 @@
 --   (organization_id, id) index takes the place of the global primary key (ids are UUID v7,
 --   unique on their own as well);
 -- * the (organization_id, received_at) index goes: ids are made from the reception time
---   (xdr_domain::security::event_id), so the events received since a time are found through
+--   (xdr_domain::detection::event_id), so the events received since a time are found through
 --   the id index (the dashboard's last 24 hours).
 -- SQLite cannot drop a primary key in place: the table is rebuilt.
 CREATE TABLE events_rebuilt (
