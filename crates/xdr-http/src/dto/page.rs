@@ -22,8 +22,9 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-/// Decodes what the documented pattern admits (an id's 16 bytes in unpadded base64url): the unused low bits of the last character are
-/// ignored, so every string of the documented shape names an id (a page before it).
+/// Decodes what the documented pattern admits (an id's 16 bytes in unpadded base64url). The
+/// unused low bits of the last character are ignored, so every string of the documented shape
+/// names an id: a position in the caller's own organization's list, like any other.
 const CURSOR_DECODER: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::URL_SAFE,
     GeneralPurposeConfig::new()
