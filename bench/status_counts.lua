@@ -1,15 +1,6 @@
--- wrk script: POST BODY_FILE (JSON, no token) and count the answers by status code, summed
--- over wrk's threads and printed when the run ends.
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-wrk.method = "POST"
-wrk.body = read(os.getenv("BODY_FILE"))
-wrk.headers["Content-Type"] = "application/json"
-
+-- wrk script: bench/post.lua's request (BODY_FILE, and TOKEN_FILE when set), with the answers
+-- counted by status code, summed over wrk's threads and printed when the run ends.
+dofile("bench/post.lua")
 local threads = {}
 function setup(thread)
   table.insert(threads, thread)

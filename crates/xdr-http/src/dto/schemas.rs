@@ -31,40 +31,28 @@ fn one_of_strings_or_null<'a>(values: impl IntoIterator<Item = &'a str>) -> RefO
         .into()
 }
 
-pub fn role_or_null() -> RefOr<Schema> {
-    one_of_strings_or_null(Role::ALL.map(Role::as_str))
+/// For each closed set of the domain, `name()` (one of its values) and `name_or_null()` (the
+/// same, or `null`), written from the set's own `ALL` list.
+macro_rules! closed_sets {
+    ($($name:ident, $or_null:ident => $set:ident;)*) => {$(
+        pub fn $name() -> RefOr<Schema> {
+            one_of_strings($set::ALL.map($set::as_str))
+        }
+
+        pub fn $or_null() -> RefOr<Schema> {
+            one_of_strings_or_null($set::ALL.map($set::as_str))
+        }
+    )*};
 }
 
-pub fn incident_status_or_null() -> RefOr<Schema> {
-    one_of_strings_or_null(IncidentStatus::ALL.map(IncidentStatus::as_str))
-}
-
-pub fn log_source_type_or_null() -> RefOr<Schema> {
-    one_of_strings_or_null(LogSourceType::ALL.map(LogSourceType::as_str))
-}
-
-pub fn model_status_or_null() -> RefOr<Schema> {
-    one_of_strings_or_null(ModelStatus::ALL.map(ModelStatus::as_str))
-}
-
-pub fn containment_action_or_null() -> RefOr<Schema> {
-    one_of_strings_or_null(ContainmentAction::ALL.map(ContainmentAction::as_str))
-}
-
-pub fn role() -> RefOr<Schema> {
-    one_of_strings(Role::ALL.map(Role::as_str))
-}
-
-pub fn audit_action() -> RefOr<Schema> {
-    one_of_strings(AuditAction::ALL.map(AuditAction::as_str))
-}
-
-pub fn severity() -> RefOr<Schema> {
-    one_of_strings(Severity::ALL.map(Severity::as_str))
-}
-
-pub fn incident_status() -> RefOr<Schema> {
-    one_of_strings(IncidentStatus::ALL.map(IncidentStatus::as_str))
+closed_sets! {
+    role, role_or_null => Role;
+    audit_action, audit_action_or_null => AuditAction;
+    severity, severity_or_null => Severity;
+    incident_status, incident_status_or_null => IncidentStatus;
+    log_source_type, log_source_type_or_null => LogSourceType;
+    model_status, model_status_or_null => ModelStatus;
+    containment_action, containment_action_or_null => ContainmentAction;
 }
 
 pub fn export_format() -> RefOr<Schema> {
@@ -82,16 +70,4 @@ pub fn ip_address() -> RefOr<Schema> {
         .item(format(KnownFormat::Ipv4))
         .item(format(KnownFormat::Ipv6))
         .into()
-}
-
-pub fn log_source_type() -> RefOr<Schema> {
-    one_of_strings(LogSourceType::ALL.map(LogSourceType::as_str))
-}
-
-pub fn model_status() -> RefOr<Schema> {
-    one_of_strings(ModelStatus::ALL.map(ModelStatus::as_str))
-}
-
-pub fn containment_action() -> RefOr<Schema> {
-    one_of_strings(ContainmentAction::ALL.map(ContainmentAction::as_str))
 }
