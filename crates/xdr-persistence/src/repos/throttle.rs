@@ -1,5 +1,6 @@
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 use xdr_domain::identity::{
     AttemptDecision, AttemptOutcome, LockoutPolicy, RESERVATION_TTL_SECONDS,
 };
@@ -24,26 +25,30 @@ impl SqlLoginThrottleRepository {
 }
 
 /// The row of `key`, created as a placeholder if missing, locked until the transaction ends.
-/// PostgreSQL: `INSERT .. ON CONFLICT DO NOTHING` gives every caller a row to wait on, then
-/// `SELECT .. FOR UPDATE` takes its lock. SQLite: the immediate transaction already holds the
-/// database's write lock. (`ON CONFLICT` and `FOR UPDATE` are not in diesel's multi-backend DSL.)
+/// PostgreSQL: one `INSERT .. ON CONFLICT (key) DO UPDATE .. RETURNING` either inserts the
+/// placeholder or locks the existing row, atomically. (Not `DO NOTHING` then `SELECT .. FOR
+/// UPDATE`: a concurrent `conclude` can delete the row between the two statements, and the
+/// select then finds nothing.) SQLite: the immediate transaction already holds the database's
+/// write lock.
 fn lock_row(conn: &mut AnyConnection, key: &str, now: DateTime<Utc>) -> QueryResult<ThrottleRow> {
     let placeholder = ThrottleRow::placeholder(key, now);
-    let query = login_throttles::table.find(key).select(THROTTLE_COLUMNS);
     match conn {
-        AnyConnection::Postgresql(pg) => {
-            diesel::insert_into(login_throttles::table)
-                .values(&placeholder)
-                .on_conflict_do_nothing()
-                .execute(pg)?;
-            query.for_update().first(pg)
-        }
+        AnyConnection::Postgresql(pg) => diesel::insert_into(login_throttles::table)
+            .values(&placeholder)
+            .on_conflict(login_throttles::key)
+            .do_update()
+            .set(login_throttles::key.eq(excluded(login_throttles::key)))
+            .returning(THROTTLE_COLUMNS)
+            .get_result(pg),
         AnyConnection::Sqlite(lite) => {
             diesel::insert_into(login_throttles::table)
                 .values(&placeholder)
                 .on_conflict_do_nothing()
                 .execute(lite)?;
-            query.first(lite)
+            login_throttles::table
+                .find(key)
+                .select(THROTTLE_COLUMNS)
+                .first(lite)
         }
     }
 }

@@ -160,9 +160,51 @@ fn expired_states_are_pruned(db: &Database) {
     );
 }
 
+/// Sign-ins that succeed give their reservation back and the state goes away; attempts racing
+/// with that removal must still find (or make) a row to lock, never fail.
+fn churn_of_successes_never_errors(db: &Database) {
+    const THREADS: usize = 8;
+    const ROUNDS: usize = 150;
+    let policy = LockoutPolicy::default();
+    let key = fresh_key();
+    let t = now();
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let handles: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (db, barrier, key) = (db.clone(), barrier.clone(), key.clone());
+            thread::spawn(move || {
+                barrier.wait();
+                let repo = db.login_throttle();
+                let mut proceeded = 0;
+                for _ in 0..ROUNDS {
+                    let decision = repo.register_attempt(&key, &policy, t)?;
+                    if matches!(decision, AttemptDecision::Proceed { .. }) {
+                        proceeded += 1;
+                        repo.conclude(&key, &policy, AttemptOutcome::Succeeded, t)?;
+                    }
+                }
+                Ok::<_, xdr_domain::error::RepoError>(proceeded)
+            })
+        })
+        .collect();
+    let mut proceeded = 0;
+    for handle in handles {
+        proceeded += handle.join().unwrap().expect("no attempt fails");
+    }
+    assert!(proceeded >= ROUNDS, "{proceeded} attempts proceeded");
+    // Every reservation was given back: the next attempt proceeds.
+    assert!(matches!(
+        db.login_throttle()
+            .register_attempt(&key, &policy, t)
+            .unwrap(),
+        AttemptDecision::Proceed { ended_lock: None }
+    ));
+}
+
 both_backends!(
     fifty_parallel_attempts,
     successes_give_reservations_back_and_keys_are_independent,
     the_lock_ends_on_time_with_its_refusals,
     expired_states_are_pruned,
+    churn_of_successes_never_errors,
 );
