@@ -42,7 +42,11 @@ pub(crate) const INCIDENT_COLUMNS: IncidentColumns = (
 );
 
 #[derive(Debug, Queryable, Insertable, AsChangeset)]
-#[diesel(table_name = incidents, treat_none_as_null = true)]
+#[diesel(
+    table_name = incidents,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub(crate) struct IncidentRow {
     pub id: String,
     pub organization_id: String,

@@ -15,16 +15,17 @@ use xdr_domain::detection::{
 };
 use xdr_domain::ports::RepoResult;
 
+use super::chunks::for_fixed_chunks;
 use super::windows::IP_CHUNK;
 use crate::connection::AnyConnection;
-use crate::db_time::DbTime;
 use crate::error::DbResultExt;
 use crate::models::{FACT_COLUMNS, INCIDENT_COLUMNS, IncidentRow, facts};
 use crate::schema::{events, incidents};
 use crate::time::to_db;
 
-/// Incident rows per multi-row INSERT (15 columns each: far below every backend's bind limit).
-const INCIDENT_CHUNK: usize = 500;
+/// Incident rows per multi-row statement (15 columns each: 7,500 binds at most, far below
+/// every backend's limit), in fixed sizes so that each statement is prepared once.
+const INCIDENT_CHUNKS: (usize, usize, usize) = (500, 50, 5);
 
 /// The open incident of each of `keys` that has one: one statement per rule and chunk of
 /// source IPs.
@@ -110,79 +111,42 @@ pub(crate) fn window_facts(
     Ok(facts_by_ip)
 }
 
-/// What growth changes of an open incident: nothing an analyst owns (status, assignee, note).
-#[derive(AsChangeset)]
-#[diesel(table_name = incidents)]
-struct Growth {
-    title: String,
-    severity: String,
-    risk_score: f64,
-    event_count: i64,
-    last_seen_at: DbTime,
-    updated_at: DbTime,
-}
-
-impl From<&Incident> for Growth {
-    fn from(i: &Incident) -> Self {
-        Self {
-            title: i.title.clone(),
-            severity: i.severity.as_str().to_owned(),
-            risk_score: i.risk_score,
-            event_count: i.event_count,
-            last_seen_at: i.last_seen_at.into(),
-            updated_at: i.updated_at.into(),
-        }
-    }
-}
-
-/// Inserts the opened incidents and updates the grown ones, in bulk.
+/// Inserts the opened incidents and updates the grown ones, in bulk: multi-row statements of
+/// fixed sizes on both backends. Growth is an upsert on the primary key whose rows all exist
+/// (read under the organization's lock) and that sets only growth's columns: nothing an analyst
+/// owns (status, assignee, note).
 pub(crate) fn apply(conn: &mut AnyConnection, writes: &IncidentWrites) -> RepoResult<()> {
     let opened: Vec<IncidentRow> = writes.opened.iter().map(IncidentRow::from).collect();
+    let grown: Vec<IncidentRow> = writes.grown.iter().map(IncidentRow::from).collect();
+    macro_rules! open_and_grow {
+        ($conn:expr) => {{
+            for_fixed_chunks!(opened, INCIDENT_CHUNKS, |chunk| diesel::insert_into(
+                incidents::table
+            )
+            .values(chunk)
+            .execute($conn)
+            .repo());
+            for_fixed_chunks!(grown, INCIDENT_CHUNKS, |chunk| diesel::insert_into(
+                incidents::table
+            )
+            .values(chunk)
+            .on_conflict(incidents::id)
+            .do_update()
+            .set((
+                incidents::title.eq(excluded(incidents::title)),
+                incidents::severity.eq(excluded(incidents::severity)),
+                incidents::risk_score.eq(excluded(incidents::risk_score)),
+                incidents::event_count.eq(excluded(incidents::event_count)),
+                incidents::last_seen_at.eq(excluded(incidents::last_seen_at)),
+                incidents::updated_at.eq(excluded(incidents::updated_at)),
+            ))
+            .execute($conn)
+            .repo());
+        }};
+    }
     match conn {
-        AnyConnection::Postgresql(pg) => {
-            for chunk in opened.chunks(INCIDENT_CHUNK) {
-                diesel::insert_into(incidents::table)
-                    .values(chunk)
-                    .execute(pg)
-                    .repo()?;
-            }
-            // One statement per chunk: an upsert on the primary key whose rows all exist
-            // (read under the organization's lock) and that sets only growth's columns.
-            let grown: Vec<IncidentRow> = writes.grown.iter().map(IncidentRow::from).collect();
-            for chunk in grown.chunks(INCIDENT_CHUNK) {
-                diesel::insert_into(incidents::table)
-                    .values(chunk)
-                    .on_conflict(incidents::id)
-                    .do_update()
-                    .set((
-                        incidents::title.eq(excluded(incidents::title)),
-                        incidents::severity.eq(excluded(incidents::severity)),
-                        incidents::risk_score.eq(excluded(incidents::risk_score)),
-                        incidents::event_count.eq(excluded(incidents::event_count)),
-                        incidents::last_seen_at.eq(excluded(incidents::last_seen_at)),
-                        incidents::updated_at.eq(excluded(incidents::updated_at)),
-                    ))
-                    .execute(pg)
-                    .repo()?;
-            }
-        }
-        AnyConnection::Sqlite(lite) => {
-            for chunk in opened.chunks(INCIDENT_CHUNK) {
-                diesel::insert_into(incidents::table)
-                    .values(chunk)
-                    .execute(lite)
-                    .repo()?;
-            }
-            // In-process statements cost no round trip: one cached UPDATE per grown incident.
-            for incident in &writes.grown {
-                diesel::update(incidents::table)
-                    .filter(incidents::organization_id.eq(incident.organization_id.to_string()))
-                    .filter(incidents::id.eq(incident.id.to_string()))
-                    .set(Growth::from(incident))
-                    .execute(lite)
-                    .repo()?;
-            }
-        }
+        AnyConnection::Postgresql(pg) => open_and_grow!(pg),
+        AnyConnection::Sqlite(lite) => open_and_grow!(lite),
     }
     Ok(())
 }

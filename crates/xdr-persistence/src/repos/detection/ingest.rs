@@ -15,6 +15,7 @@ use xdr_domain::detection::{
 };
 use xdr_domain::ports::{IngestOutcome, RepoResult};
 
+use super::chunks::for_fixed_chunks;
 use super::{incidents_store, rules, windows};
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
@@ -114,21 +115,7 @@ macro_rules! insert_rows {
 /// Stores the rows in statements of 1000, 100, 10, then 1 row: four cached statements cover
 /// every batch size.
 fn insert_events(conn: &mut AnyConnection, rows: &[EventRow]) -> RepoResult<()> {
-    let (whole, rest) = rows.as_chunks::<{ CHUNKS.0 }>();
-    for chunk in whole {
-        insert_rows!(conn, chunk)?;
-    }
-    let (large, rest) = rest.as_chunks::<{ CHUNKS.1 }>();
-    for chunk in large {
-        insert_rows!(conn, chunk)?;
-    }
-    let (small, rest) = rest.as_chunks::<{ CHUNKS.2 }>();
-    for chunk in small {
-        insert_rows!(conn, chunk)?;
-    }
-    for row in rest {
-        insert_rows!(conn, row)?;
-    }
+    for_fixed_chunks!(rows, CHUNKS, |chunk| insert_rows!(conn, chunk));
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! `DetectionRepository`: events, incidents, detection settings and the dashboard.
 
+mod chunks;
 mod dashboard;
 mod incidents_store;
 mod ingest;

@@ -12,16 +12,18 @@ use xdr_domain::OrganizationId;
 use xdr_domain::detection::{BatchTally, RuleKind, RuleSettings, WindowKey};
 use xdr_domain::ports::RepoResult;
 
+use super::chunks::for_fixed_chunks;
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
 use crate::schema::{detection_distinct_values as values, detection_event_counts as counts};
 use crate::time::to_db;
 
-/// Rows per upsert statement (5 columns each: far below every backend's bind limit).
-const UPSERT_CHUNK: usize = 500;
+/// Rows per upsert statement (5 columns each: 2,500 binds at most, far below every backend's
+/// limit), in fixed sizes so that each statement is prepared once per connection.
+const UPSERT_CHUNKS: (usize, usize, usize) = (500, 50, 5);
 
 #[derive(Insertable)]
-#[diesel(table_name = counts)]
+#[diesel(table_name = counts, treat_none_as_default_value = false)]
 struct CountRow {
     organization_id: String,
     rule: &'static str,
@@ -31,7 +33,7 @@ struct CountRow {
 }
 
 #[derive(Insertable)]
-#[diesel(table_name = values)]
+#[diesel(table_name = values, treat_none_as_default_value = false)]
 struct ValueRow {
     organization_id: String,
     rule: &'static str,
@@ -66,8 +68,8 @@ pub(crate) fn record(
             last_seen_at: to_db(*at),
         }));
     }
-    // diesel has no multi-row upsert for SQLite: one statement per row there (prepared once and
-    // cached), multi-row statements on PostgreSQL.
+    // Multi-row upserts on both backends (diesel builds them for SQLite from rows without
+    // optional columns).
     macro_rules! upsert_counts {
         ($values:expr) => {
             diesel::insert_into(counts::table)
@@ -104,20 +106,20 @@ pub(crate) fn record(
     }
     match conn {
         AnyConnection::Postgresql(pg) => {
-            for chunk in count_rows.chunks(UPSERT_CHUNK) {
-                upsert_counts!(chunk).execute(pg).repo()?;
-            }
-            for chunk in value_rows.chunks(UPSERT_CHUNK) {
-                upsert_values!(chunk).execute(pg).repo()?;
-            }
+            for_fixed_chunks!(count_rows, UPSERT_CHUNKS, |chunk| upsert_counts!(chunk)
+                .execute(pg)
+                .repo());
+            for_fixed_chunks!(value_rows, UPSERT_CHUNKS, |chunk| upsert_values!(chunk)
+                .execute(pg)
+                .repo());
         }
         AnyConnection::Sqlite(lite) => {
-            for row in &count_rows {
-                upsert_counts!(row).execute(lite).repo()?;
-            }
-            for row in &value_rows {
-                upsert_values!(row).execute(lite).repo()?;
-            }
+            for_fixed_chunks!(count_rows, UPSERT_CHUNKS, |chunk| upsert_counts!(chunk)
+                .execute(lite)
+                .repo());
+            for_fixed_chunks!(value_rows, UPSERT_CHUNKS, |chunk| upsert_values!(chunk)
+                .execute(lite)
+                .repo());
         }
     }
     Ok(())
