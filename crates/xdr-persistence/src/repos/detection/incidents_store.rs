@@ -16,7 +16,7 @@ use xdr_domain::detection::{
 use xdr_domain::ports::RepoResult;
 
 use super::chunks::for_fixed_chunks;
-use super::windows::IP_CHUNK;
+use super::window_counts::IP_CHUNK;
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
 use crate::models::{FACT_COLUMNS, INCIDENT_COLUMNS, IncidentRow, facts};

@@ -16,7 +16,7 @@ use xdr_domain::detection::{
 use xdr_domain::ports::{IngestOutcome, RepoResult};
 
 use super::chunks::for_fixed_chunks;
-use super::{incidents_store, rules, windows};
+use super::{incidents_store, rules, window_counts, windows};
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
 use crate::models::EventRow;
@@ -78,7 +78,7 @@ pub(crate) fn ingest(
     windows::record(conn, org, tallies)?;
     // A constant number of set-based reads, whatever the number of windows the batch touched;
     // the decisions are the domain's.
-    let counts = windows::counts(conn, org, &settings, tallies)?;
+    let counts = window_counts::counts(conn, org, &settings, tallies)?;
     let fired = detection::fired(&settings, tallies, &counts);
     let open = incidents_store::open_incidents(conn, org, fired.keys())?;
     let facts = incidents_store::window_facts(conn, org, &settings, &fired, &open, tallies)?;

@@ -7,6 +7,7 @@ mod ingest;
 mod queries;
 mod rules;
 mod update;
+mod window_counts;
 mod windows;
 
 use chrono::{DateTime, Utc};

@@ -9,7 +9,7 @@ use diesel::dsl::case_when;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use xdr_domain::OrganizationId;
-use xdr_domain::detection::{BatchTally, RuleKind, RuleSettings, WindowKey};
+use xdr_domain::detection::{BatchTally, WindowKey};
 use xdr_domain::ports::RepoResult;
 
 use super::chunks::for_fixed_chunks;
@@ -123,85 +123,6 @@ pub(crate) fn record(
         }
     }
     Ok(())
-}
-
-/// Source IPs per statement of the set-based reads (one bind each: far below every backend's
-/// bind limit).
-pub(crate) const IP_CHUNK: usize = 1000;
-
-/// What every touched window of an enabled rule counts now: one statement per rule and chunk
-/// of source IPs, whatever the number of windows. Each row read is summed into the window of
-/// its key, within that window's own bounds.
-pub(crate) fn counts(
-    conn: &mut AnyConnection,
-    org: OrganizationId,
-    settings: &BTreeMap<RuleKind, RuleSettings>,
-    tallies: &BTreeMap<WindowKey, BatchTally>,
-) -> RepoResult<BTreeMap<WindowKey, u32>> {
-    let org = org.to_string();
-    let mut totals: BTreeMap<WindowKey, i64> = BTreeMap::new();
-    for (rule, settings) in settings.iter().filter(|(_, s)| s.enabled) {
-        let keys: BTreeMap<String, (&WindowKey, &BatchTally)> = tallies
-            .iter()
-            .filter(|(k, _)| k.rule == *rule)
-            .map(|(k, t)| (k.src_ip.to_string(), (k, t)))
-            .collect();
-        let ips: Vec<&String> = keys.keys().collect();
-        for chunk in ips.chunks(IP_CHUNK) {
-            if rule.counts_distinct_values() {
-                // No condition on `last_seen_at` in SQL: with one, SQLite's planner prefers the
-                // pruning index (organization, last_seen_at) over the primary key. The keys'
-                // values are few (pruned past the longest window) and counted here.
-                let rows: Vec<(String, chrono::NaiveDateTime)> = values::table
-                    .filter(values::organization_id.eq(&org))
-                    .filter(values::rule.eq(rule.as_str()))
-                    .filter(values::src_ip.eq_any(chunk))
-                    .select((values::src_ip, values::last_seen_at))
-                    .load(conn)
-                    .repo()?;
-                for (ip, seen) in rows {
-                    let Some((key, tally)) = keys.get(&ip) else {
-                        continue;
-                    };
-                    if seen > to_db(settings.window_start(tally.until)) {
-                        *totals.entry(**key).or_insert(0) += 1;
-                    }
-                }
-            } else {
-                let bounds = chunk
-                    .iter()
-                    .filter_map(|ip| keys.get(*ip))
-                    .map(|(_, t)| settings.window_seconds_ending(t.until));
-                let (Some(first), Some(last)) = (
-                    bounds.clone().map(|(first, _)| first).min(),
-                    bounds.map(|(_, last)| last).max(),
-                ) else {
-                    continue;
-                };
-                let rows: Vec<(String, i64, i64)> = counts::table
-                    .filter(counts::organization_id.eq(&org))
-                    .filter(counts::rule.eq(rule.as_str()))
-                    .filter(counts::src_ip.eq_any(chunk))
-                    .filter(counts::second.between(first, last))
-                    .select((counts::src_ip, counts::second, counts::events))
-                    .load(conn)
-                    .repo()?;
-                for (ip, second, events) in rows {
-                    let Some((key, tally)) = keys.get(&ip) else {
-                        continue;
-                    };
-                    let (first, last) = settings.window_seconds_ending(tally.until);
-                    if (first..=last).contains(&second) {
-                        *totals.entry(**key).or_insert(0) += events;
-                    }
-                }
-            }
-        }
-    }
-    Ok(totals
-        .into_iter()
-        .map(|(k, n)| (k, u32::try_from(n.max(0)).unwrap_or(u32::MAX)))
-        .collect())
 }
 
 /// Drops the tallies of `org` no window can reach: older than `before`.
