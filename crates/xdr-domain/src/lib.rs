@@ -12,6 +12,7 @@ pub mod error;
 pub mod identity;
 pub mod ids;
 pub mod inventory;
+pub mod net;
 pub mod pagination;
 pub mod ports;
 pub mod secrets;

@@ -4,69 +4,14 @@ use std::net::IpAddr;
 use std::str::FromStr;
 
 use thiserror::Error;
+use xdr_domain::net::{IpRange, canonical};
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[error("{0:?} is not an IP address or CIDR range")]
 pub struct InvalidProxy(pub String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Cidr {
-    network: IpAddr,
-    prefix: u8,
-}
-
-impl Cidr {
-    fn contains(&self, ip: IpAddr) -> bool {
-        match (self.network, canonical(ip)) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-/// IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) compare as IPv4.
-fn canonical(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
-    }
-}
-
-impl FromStr for Cidr {
-    type Err = InvalidProxy;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let invalid = || InvalidProxy(s.to_owned());
-        let (addr, prefix) = match s.trim().split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (s.trim(), None),
-        };
-        let network = canonical(IpAddr::from_str(addr).map_err(|_| invalid())?);
-        let max = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p.parse::<u8>().map_err(|_| invalid())?,
-            None => max,
-        };
-        if prefix > max {
-            return Err(invalid());
-        }
-        Ok(Self { network, prefix })
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<Cidr>);
+pub struct TrustedProxies(Vec<IpRange>);
 
 impl TrustedProxies {
     pub fn none() -> Self {
@@ -76,7 +21,11 @@ impl TrustedProxies {
     pub fn parse<S: AsRef<str>>(entries: &[S]) -> Result<Self, InvalidProxy> {
         entries
             .iter()
-            .map(|e| e.as_ref().parse())
+            .map(|e| {
+                e.as_ref()
+                    .parse()
+                    .map_err(|_| InvalidProxy(e.as_ref().to_owned()))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(Self)
     }
