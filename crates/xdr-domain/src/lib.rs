@@ -13,6 +13,7 @@ pub mod identity;
 pub mod ids;
 pub mod inventory;
 pub mod net;
+pub mod onboarding;
 pub mod pagination;
 pub mod ports;
 pub mod secrets;

@@ -1,0 +1,17 @@
+//! Onboarding: the wizard's steps, network discovery's rules (what may be scanned, what a
+//! host's open ports say about it) and the deployment plan. Pure: the scanner, storage and
+//! the HTTP endpoints live elsewhere.
+
+mod closed_set;
+
+pub mod asset;
+pub mod classification;
+pub mod deployment;
+pub mod discovery;
+pub mod wizard;
+
+pub use asset::{AgentPlatform, AssetOs, AssetPriority, AssetRole, ObservedService};
+pub use classification::{Classification, classify};
+pub use deployment::{PlanItem, PlannedAsset, deployment_plan};
+pub use discovery::{DEFAULT_PORTS, DiscoveryPolicy, ScanPlan, ScanRequest, plan_scan};
+pub use wizard::{Onboarding, OnboardingStatus, OnboardingStep, Transition, WizardError};
