@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod detection;
 pub mod identity;
 pub mod inventory;
+pub mod onboarding;
 pub mod webhooks;
 
 pub use audit::{AuditError, AuditService};
