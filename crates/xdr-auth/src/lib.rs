@@ -1,11 +1,12 @@
 //! Proving who a caller is: passwords, access tokens, sessions and their cache, lockout, the
 //! verified caller (`Principal`), and the sign-in use cases built on them (register, login,
-//! refresh, logout, sessions, change password, accept invitation).
+//! refresh, logout, sessions, change password, accept invitation), and agent request signatures.
 //!
 //! The product's other use cases (administration, detection, credentials...) are `xdr-service`.
 //!
 //! Storage comes in through the ports of `xdr-domain`; this crate knows nothing of HTTP or SQL.
 
+pub mod agent_signature;
 pub mod audit_trail;
 pub mod blocking;
 pub mod config;
