@@ -10,14 +10,14 @@ use crate::validation::FieldErrors;
 
 pub const MAX_BATCH: usize = 1000;
 const MAX_EVENT_TYPE_LEN: usize = 64;
-const MAX_TEXT_LEN: usize = 255;
-const MAX_MESSAGE_LEN: usize = 4096;
-const MAX_RAW_LEN: usize = 16 * 1024;
+pub(crate) const MAX_TEXT_LEN: usize = 255;
+pub(crate) const MAX_MESSAGE_LEN: usize = 4096;
+pub(crate) const MAX_RAW_LEN: usize = 16 * 1024;
 /// Events claiming to happen further in the future than this are refused (clock skew allowance).
 const MAX_FUTURE_SKEW_MINUTES: i64 = 5;
 
 /// An event as a client sent it (strings not yet validated).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventInput {
     pub event_type: String,
     pub src_ip: String,

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod event;
 pub mod event_id;
 pub mod incident;
+pub mod parsers;
 #[cfg(test)]
 pub(crate) mod reference;
 pub mod rule;

@@ -1,0 +1,148 @@
+//! cowrie's JSON log (`cowrie.json`): one object per line, `eventid` such as
+//! `cowrie.login.failed`, `cowrie.login.success`, `cowrie.command.input`,
+//! `cowrie.session.connect`. Attempted passwords are dropped from the stored record: an
+//! analyst needs to know an attempt happened, not to keep credentials someone may have typed.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use super::ParseError;
+use crate::detection::EventInput;
+
+fn text<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
+    object
+        .get(field)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn port(object: &Map<String, Value>, field: &'static str) -> Result<Option<i64>, ParseError> {
+    match object.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or(ParseError::Malformed(field)),
+        Some(Value::String(s)) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| ParseError::Malformed(field)),
+        Some(_) => Err(ParseError::Malformed(field)),
+    }
+}
+
+pub fn parse_cowrie_line(line: &str) -> Result<EventInput, ParseError> {
+    let Ok(Value::Object(mut object)) = serde_json::from_str::<Value>(line.trim()) else {
+        return Err(ParseError::NotJson);
+    };
+    let event_type = text(&object, "eventid").ok_or(ParseError::Missing("eventid"))?;
+    if !event_type.starts_with("cowrie.") {
+        return Err(ParseError::Unrecognized);
+    }
+    let event_type = event_type.to_owned();
+    let src_ip = text(&object, "src_ip")
+        .ok_or(ParseError::Missing("src_ip"))?
+        .to_owned();
+    let occurred_at = match text(&object, "timestamp") {
+        Some(t) => Some(
+            DateTime::parse_from_rfc3339(t)
+                .map_err(|_| ParseError::Malformed("timestamp"))?
+                .with_timezone(&Utc),
+        ),
+        None => None,
+    };
+    let message = if event_type == "cowrie.command.input" {
+        text(&object, "input").or_else(|| text(&object, "message"))
+    } else {
+        text(&object, "message")
+    }
+    .map(str::to_owned);
+    let input = EventInput {
+        dst_ip: text(&object, "dst_ip").map(str::to_owned),
+        dst_port: port(&object, "dst_port")?,
+        hostname: text(&object, "sensor").map(str::to_owned),
+        username: text(&object, "username").map(str::to_owned),
+        message,
+        occurred_at,
+        event_type,
+        src_ip,
+        raw: None,
+    };
+    object.remove("password");
+    Ok(super::within_limits(EventInput {
+        raw: Some(Value::Object(object).to_string()),
+        ..input
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    const FAILED: &str = r#"{"eventid":"cowrie.login.failed","username":"root","password":"123456","message":"login attempt [root/123456] failed","sensor":"honeypot-1","timestamp":"2026-12-02T10:15:30.123456Z","src_ip":"203.0.113.7","session":"a1b2c3","dst_ip":"10.0.0.2","dst_port":2222,"src_port":51234}"#;
+
+    #[test]
+    fn a_failed_login() {
+        let e = parse_cowrie_line(FAILED).unwrap();
+        assert_eq!(e.event_type, "cowrie.login.failed");
+        assert_eq!(e.src_ip, "203.0.113.7");
+        assert_eq!(e.dst_ip.as_deref(), Some("10.0.0.2"));
+        assert_eq!(e.dst_port, Some(2222));
+        assert_eq!(e.username.as_deref(), Some("root"));
+        assert_eq!(e.hostname.as_deref(), Some("honeypot-1"));
+        assert_eq!(
+            e.occurred_at.unwrap().to_rfc3339(),
+            "2026-12-02T10:15:30.123456+00:00"
+        );
+        let raw = e.raw.unwrap();
+        assert!(raw.contains("a1b2c3"));
+        assert!(
+            !raw.contains("\"password\""),
+            "the attempted password is not kept"
+        );
+    }
+
+    #[test]
+    fn commands_sessions_and_string_ports() {
+        let cmd = parse_cowrie_line(
+            r#"{"eventid":"cowrie.command.input","input":"uname -a","src_ip":"203.0.113.7"}"#,
+        )
+        .unwrap();
+        assert_eq!(cmd.message.as_deref(), Some("uname -a"));
+        let connect = parse_cowrie_line(
+            r#"{"eventid":"cowrie.session.connect","src_ip":"203.0.113.7","dst_port":"22"}"#,
+        )
+        .unwrap();
+        assert_eq!(connect.dst_port, Some(22));
+        assert_eq!(connect.occurred_at, None);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_cowrie_event() {
+        assert_eq!(parse_cowrie_line("not json"), Err(ParseError::NotJson));
+        assert_eq!(parse_cowrie_line("[1,2]"), Err(ParseError::NotJson));
+        assert_eq!(
+            parse_cowrie_line(r#"{"src_ip":"1.2.3.4"}"#),
+            Err(ParseError::Missing("eventid"))
+        );
+        assert_eq!(
+            parse_cowrie_line(r#"{"eventid":"other.thing","src_ip":"1.2.3.4"}"#),
+            Err(ParseError::Unrecognized)
+        );
+        assert_eq!(
+            parse_cowrie_line(r#"{"eventid":"cowrie.login.failed"}"#),
+            Err(ParseError::Missing("src_ip"))
+        );
+        assert_eq!(
+            parse_cowrie_line(
+                r#"{"eventid":"cowrie.login.failed","src_ip":"1.2.3.4","timestamp":"yesterday"}"#
+            ),
+            Err(ParseError::Malformed("timestamp"))
+        );
+        assert_eq!(
+            parse_cowrie_line(
+                r#"{"eventid":"cowrie.login.failed","src_ip":"1.2.3.4","dst_port":[22]}"#
+            ),
+            Err(ParseError::Malformed("dst_port"))
+        );
+    }
+}
