@@ -8,10 +8,13 @@ pub mod asset;
 pub mod classification;
 pub mod deployment;
 pub mod discovery;
+pub mod enrollment;
+pub mod shell_quote;
 pub mod wizard;
 
 pub use asset::{AgentPlatform, AssetOs, AssetPriority, AssetRole, ObservedService};
 pub use classification::{Classification, classify};
 pub use deployment::{PlanItem, PlannedAsset, deployment_plan};
 pub use discovery::{DEFAULT_PORTS, DiscoveryPolicy, ScanPlan, ScanRequest, plan_scan};
+pub use enrollment::{TokenRequest, TokenStatus, TokenTerms, token_status, token_terms};
 pub use wizard::{Onboarding, OnboardingStatus, OnboardingStep, Transition, WizardError};
