@@ -8,31 +8,9 @@ cd "$(dirname "$0")/.."
 BACKEND=${1:-sqlite}
 DURATION=${2:-10s}
 PORT=${PORT:-18081}
-BASE=http://127.0.0.1:$PORT
 WORK=$(mktemp -d)
-cleanup() {
-  kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true
-  if [ -n "${DB:-}" ]; then psql "$ADMIN" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-if [ -z "${MINI_XDR_BIN:-}" ]; then
-  cargo build --release --locked --bin mini-xdr >/dev/null
-fi
-BIN=${MINI_XDR_BIN:-target/release/mini-xdr}
-export MINI_XDR__SERVER__DATA_DIR="$WORK/data" MINI_XDR__RATE_LIMIT__ENABLED=false \
-       MINI_XDR__LOG__LEVEL=warn MINI_XDR__SERVER__BIND=127.0.0.1:$PORT
-if [ "$BACKEND" = postgres ]; then
-  ADMIN=${MINI_XDR_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}
-  psql "$ADMIN" -qc "DO \$\$ BEGIN CREATE ROLE mini_xdr_bench LOGIN PASSWORD 'mini_xdr_bench' NOSUPERUSER NOBYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-  DB=mini_xdr_spread_$$
-  psql "$ADMIN" -qc "CREATE DATABASE $DB OWNER mini_xdr_bench"
-  HOSTPORT=${ADMIN#*@}; HOSTPORT=${HOSTPORT%%/*}
-  export MINI_XDR__DATABASE__URL="postgres://mini_xdr_bench:mini_xdr_bench@$HOSTPORT/$DB"
-fi
-"$BIN" serve 2>"${SERVER_LOG:-$WORK/server.log}" &
-SERVER=$!
-for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.1; done
+. bench/server.sh
+start_server
 python3 bench/seed.py "$BASE" 1 0 "$WORK"
 export TOKEN_FILE=$WORK/token
 phase() {

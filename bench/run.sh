@@ -9,31 +9,9 @@ ORGS=${2:-10}
 INCIDENTS=${3:-10000}
 DURATION=${DURATION:-10s}
 PORT=${PORT:-18080}
-BASE=http://127.0.0.1:$PORT
 WORK=$(mktemp -d)
-trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-# MINI_XDR_BIN: a binary built elsewhere (to compare two commits on the same run of this
-# script); otherwise the release build of this tree.
-if [ -z "${MINI_XDR_BIN:-}" ]; then
-  cargo build --release --locked --bin mini-xdr >/dev/null
-fi
-BIN=${MINI_XDR_BIN:-target/release/mini-xdr}
-export MINI_XDR__SERVER__DATA_DIR="$WORK/data" MINI_XDR__RATE_LIMIT__ENABLED=false \
-       MINI_XDR__LOG__LEVEL=warn MINI_XDR__SERVER__BIND=127.0.0.1:$PORT
-if [ "$BACKEND" = postgres ]; then
-  ADMIN=${MINI_XDR_BENCH_PG:-postgres://postgres@127.0.0.1:5432/postgres}
-  DB=mini_xdr_bench_$$
-  # The server connects as a role row-level security applies to (not the superuser), as in
-  # production (docs/security.md), so the numbers include its cost.
-  psql "$ADMIN" -qc "DO \$\$ BEGIN CREATE ROLE mini_xdr_bench LOGIN PASSWORD 'mini_xdr_bench' NOSUPERUSER NOBYPASSRLS; EXCEPTION WHEN duplicate_object THEN NULL; END \$\$"
-  psql "$ADMIN" -qc "CREATE DATABASE $DB OWNER mini_xdr_bench" && trap 'kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; psql "$ADMIN" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"; rm -rf "$WORK"' EXIT
-  HOSTPORT=${ADMIN#*@}; HOSTPORT=${HOSTPORT%%/*}
-  export MINI_XDR__DATABASE__URL="postgres://mini_xdr_bench:mini_xdr_bench@$HOSTPORT/$DB"
-fi
-"$BIN" serve 2>"$WORK/server.log" &
-SERVER=$!
-for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.1; done
+. bench/server.sh
+start_server
 
 echo "== seeding $ORGS organizations x $INCIDENTS incidents ($BACKEND)"
 START=$(date +%s)

@@ -38,6 +38,19 @@ async fn listener(ip: &str, greeting: Option<&'static str>) -> u16 {
     port
 }
 
+/// A listener on `ip` that accepts and holds connections without a word.
+async fn silent_listener(ip: &str) -> u16 {
+    let socket = TcpListener::bind((ip, 0)).await.unwrap();
+    let port = socket.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((conn, _)) = socket.accept().await {
+            held.push(conn);
+        }
+    });
+    port
+}
+
 /// A port of `ip` that nothing listens on: bound, then released.
 async fn closed_port(ip: &str) -> u16 {
     let socket = TcpListener::bind((ip, 0)).await.unwrap();
@@ -134,14 +147,7 @@ async fn excluded_addresses_are_never_probed() {
 async fn cancelling_stops_the_scan() {
     // A listener that never greets and never answers keeps each probe busy for its banner
     // timeouts; a cancel must not wait for all of them.
-    let socket = TcpListener::bind(("127.0.0.7", 0)).await.unwrap();
-    let port = socket.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((conn, _)) = socket.accept().await {
-            held.push(conn);
-        }
-    });
+    let port = silent_listener("127.0.0.7").await;
     let plan = plan(&["127.0.0.0/24"], &[port], &[]);
     let limits = ScanLimits {
         concurrency: 2,
@@ -166,14 +172,7 @@ async fn cancelling_stops_the_scan() {
 
 #[tokio::test]
 async fn the_budget_bounds_the_scan() {
-    let socket = TcpListener::bind(("127.0.0.8", 0)).await.unwrap();
-    let port = socket.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((conn, _)) = socket.accept().await {
-            held.push(conn);
-        }
-    });
+    let port = silent_listener("127.0.0.8").await;
     let plan = plan(&["127.0.0.8"], &[port], &[]);
     let limits = ScanLimits {
         budget: Duration::from_millis(200),
