@@ -69,6 +69,19 @@ id_type!(
 id_type!(LogSourceId);
 id_type!(MlModelId);
 id_type!(
+    /// An enrolled endpoint agent.
+    AgentId
+);
+id_type!(EnrollmentTokenId);
+id_type!(
+    /// One discovery scan.
+    ScanId
+);
+id_type!(
+    /// A host discovery found (one per IP and organization).
+    AssetId
+);
+id_type!(
     /// An organization's webhook endpoint (a new one each time it is configured from scratch).
     WebhookId
 );

@@ -3,8 +3,10 @@
 //! Validated newtypes (`Email`, `OrganizationName`, `Role`...) exist only when valid, and the
 //! ports (`ports`) describe what the use cases need from storage.
 
+pub mod agents;
 pub mod audit;
 pub mod clock;
+mod closed_set;
 pub mod containment;
 pub mod credentials;
 pub mod detection;
@@ -23,8 +25,9 @@ pub mod webhooks;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
 pub use ids::{
-    ActionLogId, AuditEntryId, CredentialId, EventId, IncidentId, InvitationId, LogSourceId,
-    MlModelId, OrganizationId, PolicyId, SessionId, UserId, WebhookId,
+    ActionLogId, AgentId, AssetId, AuditEntryId, CredentialId, EnrollmentTokenId, EventId,
+    IncidentId, InvitationId, LogSourceId, MlModelId, OrganizationId, PolicyId, ScanId, SessionId,
+    UserId, WebhookId,
 };
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

@@ -34,6 +34,16 @@ pub enum AuditAction {
     WebhookConfigured,
     WebhookSecretRotated,
     WebhookDeleted,
+    OnboardingStarted,
+    OnboardingStepCompleted,
+    OnboardingSkipped,
+    DiscoveryScanStarted,
+    DiscoveryScanCancelled,
+    AgentRevoked,
+    AgentUnenrolled,
+    AgentSuperseded,
+    AgentCloneDetected,
+    AgentSecretRotated,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -41,7 +51,7 @@ pub enum AuditAction {
 pub struct UnknownAuditAction(pub String);
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::AuthRegister,
         AuditAction::AuthLogin,
         AuditAction::AuthLoginFailed,
@@ -66,6 +76,16 @@ impl AuditAction {
         AuditAction::WebhookConfigured,
         AuditAction::WebhookSecretRotated,
         AuditAction::WebhookDeleted,
+        AuditAction::OnboardingStarted,
+        AuditAction::OnboardingStepCompleted,
+        AuditAction::OnboardingSkipped,
+        AuditAction::DiscoveryScanStarted,
+        AuditAction::DiscoveryScanCancelled,
+        AuditAction::AgentRevoked,
+        AuditAction::AgentUnenrolled,
+        AuditAction::AgentSuperseded,
+        AuditAction::AgentCloneDetected,
+        AuditAction::AgentSecretRotated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +114,16 @@ impl AuditAction {
             AuditAction::WebhookConfigured => "webhook.configured",
             AuditAction::WebhookSecretRotated => "webhook.secret_rotated",
             AuditAction::WebhookDeleted => "webhook.deleted",
+            AuditAction::OnboardingStarted => "onboarding.started",
+            AuditAction::OnboardingStepCompleted => "onboarding.step_completed",
+            AuditAction::OnboardingSkipped => "onboarding.skipped",
+            AuditAction::DiscoveryScanStarted => "discovery.scan_started",
+            AuditAction::DiscoveryScanCancelled => "discovery.scan_cancelled",
+            AuditAction::AgentRevoked => "agent.revoked",
+            AuditAction::AgentUnenrolled => "agent.unenrolled",
+            AuditAction::AgentSuperseded => "agent.superseded",
+            AuditAction::AgentCloneDetected => "agent.clone_detected",
+            AuditAction::AgentSecretRotated => "agent.secret_rotated",
         }
     }
 }

@@ -21,7 +21,6 @@ pub use lockout::{
 };
 pub use organization::{
     NewOrganization, OnboardingStatus, Organization, OrganizationName, OrganizationNameError, Slug,
-    UnknownOnboardingStatus,
 };
 pub use password_policy::{
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, PasswordPolicyError, check_password,

@@ -1,10 +1,9 @@
 //! Organizations (tenants): validated names and URL slugs.
 
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use thiserror::Error;
 use unicode_normalization::UnicodeNormalization;
 
@@ -106,40 +105,9 @@ impl Slug {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OnboardingStatus {
-    NotStarted,
-    InProgress,
-    Completed,
-}
-
-impl OnboardingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OnboardingStatus::NotStarted => "not_started",
-            OnboardingStatus::InProgress => "in_progress",
-            OnboardingStatus::Completed => "completed",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown onboarding status")]
-pub struct UnknownOnboardingStatus;
-
-impl FromStr for OnboardingStatus {
-    type Err = UnknownOnboardingStatus;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "not_started" => Ok(Self::NotStarted),
-            "in_progress" => Ok(Self::InProgress),
-            "completed" => Ok(Self::Completed),
-            _ => Err(UnknownOnboardingStatus),
-        }
-    }
-}
+/// The organization's progress through onboarding: the wizard's status, mirrored on the
+/// organization.
+pub use crate::onboarding::OnboardingStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organization {
@@ -218,11 +186,7 @@ mod tests {
 
     #[test]
     fn onboarding_status_round_trip() {
-        for s in [
-            OnboardingStatus::NotStarted,
-            OnboardingStatus::InProgress,
-            OnboardingStatus::Completed,
-        ] {
+        for &s in OnboardingStatus::ALL {
             assert_eq!(s.as_str().parse::<OnboardingStatus>().unwrap(), s);
         }
     }

@@ -1,6 +1,6 @@
 //! What discovery says about a host, and where an agent can run.
 
-use super::closed_set::closed_set;
+use crate::closed_set::closed_set;
 
 closed_set!(
     /// The operating system a host's services point to.
@@ -81,4 +81,22 @@ impl ObservedService {
             banner: banner.map(str::to_owned),
         }
     }
+}
+
+/// A discovered host, one per IP and organization; a later scan updates it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    pub id: crate::ids::AssetId,
+    pub ip: std::net::IpAddr,
+    pub hostname: Option<String>,
+    pub os: AssetOs,
+    /// 0..=1.
+    pub os_confidence: f64,
+    pub role: AssetRole,
+    pub priority: AssetPriority,
+    pub services: Vec<ObservedService>,
+    pub agent_id: Option<crate::ids::AgentId>,
+    pub first_seen_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub scan_id: crate::ids::ScanId,
 }

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::asset::AgentPlatform;
-use super::closed_set::closed_set;
+use crate::closed_set::closed_set;
+use crate::ids::{EnrollmentTokenId, UserId};
 use crate::validation::FieldErrors;
 
 pub const DEFAULT_EXPIRY_HOURS: i64 = 24;
@@ -106,6 +107,32 @@ pub fn token_status(
         TokenStatus::Expired
     } else {
         TokenStatus::Active
+    }
+}
+
+/// A stored enrollment token, without its secret (storage keeps only a hash of that).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrollmentToken {
+    pub id: EnrollmentTokenId,
+    pub platform: AgentPlatform,
+    pub label: Option<String>,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub max_uses: u32,
+    pub uses: u32,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl EnrollmentToken {
+    pub fn status(&self, now: DateTime<Utc>) -> TokenStatus {
+        token_status(
+            self.revoked_at,
+            self.uses,
+            self.max_uses,
+            self.expires_at,
+            now,
+        )
     }
 }
 

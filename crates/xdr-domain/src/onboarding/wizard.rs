@@ -4,7 +4,7 @@
 
 use thiserror::Error;
 
-use super::closed_set::closed_set;
+use crate::closed_set::closed_set;
 
 closed_set!(
     OnboardingStatus {

@@ -1,0 +1,14 @@
+//! Endpoint agents: what an enrolled agent is, its status (computed when read), and the rules
+//! of enrollment, heartbeats and secret rotation. Pure: signatures are xdr-auth's, storage is
+//! the adapters'.
+
+pub mod agent;
+pub mod enrollment;
+pub mod heartbeat;
+
+pub use agent::{
+    Agent, AgentState, AgentStatus, DEFAULT_DISCONNECT_AFTER_SECONDS, SECRET_OVERLAP_SECONDS,
+    SUPERSEDE_AFTER_SECONDS,
+};
+pub use enrollment::{EnrollRefused, Enrollment, EnrollmentRequest, NewAgentFacts, decide};
+pub use heartbeat::{HealthReport, Heartbeat, HeartbeatInput};
