@@ -15,6 +15,7 @@ use xdr_domain::ports::{
 };
 use xdr_domain::{ActionLogId, EventId, InvitationId, LogSourceId, MlModelId};
 use xdr_persistence::Database;
+use xdr_persistence::test_support::execute_sql;
 
 use crate::credentials::create as create_credential;
 use crate::support::{audit_entry, now, on_reuse, session, tenant, token};
@@ -32,6 +33,7 @@ pub fn organization(db: &Database) -> (Organization, User) {
     detect(db, &admin);
     inventory(db, &org);
     webhook(db, &org);
+    onboarding(db, &org);
     (org, admin)
 }
 
@@ -168,4 +170,38 @@ fn inventory(db: &Database, org: &Organization) {
         updated_at: now(),
     };
     db.inventory().create_ml_model(org.id, &model).unwrap();
+}
+
+/// Rows of the onboarding and agent tables, in SQL until their repositories land.
+fn onboarding(db: &Database, org: &Organization) {
+    let o = org.id;
+    let [scan, token, agent, asset] = [(); 4].map(|()| uuid::Uuid::now_v7());
+    let t = "'2026-12-02 12:00:00'";
+    for sql in [
+        format!(
+            "INSERT INTO onboarding_states VALUES ('{o}', 'in_progress', 'profile', 'eu', \
+             'finance', '1-50', false, {t}, {t})"
+        ),
+        format!(
+            "INSERT INTO discovery_scans VALUES ('{scan}', '{o}', 'completed', '[]', '[]', \
+             '[]', 0, 0, 0, {t}, {t}, {t}, NULL)"
+        ),
+        format!(
+            "INSERT INTO enrollment_tokens VALUES ('{token}', '{o}', '{token}', 'linux', \
+             NULL, NULL, {t}, {t}, 1, 1, NULL)"
+        ),
+        format!(
+            "INSERT INTO agents VALUES ('{agent}', '{o}', '{agent}', 'h', 'linux', NULL, \
+             NULL, NULL, 'active', '{token}', {t}, NULL, 0, 0, NULL, NULL)"
+        ),
+        format!("INSERT INTO agent_secrets VALUES ('{agent}', '{o}', 'v1:0:x', 0, NULL, NULL)"),
+        format!("INSERT INTO agent_nonces VALUES ('{agent}', 'ab', '{o}', {t})"),
+        format!("INSERT INTO agent_batches VALUES ('{agent}', '{scan}', '{o}', 1, {t})"),
+        format!(
+            "INSERT INTO assets VALUES ('{asset}', '{o}', '127.0.0.2', NULL, 'linux', 0.5, \
+             'linux_server', 'high', '[]', '{agent}', '{scan}', {t}, {t})"
+        ),
+    ] {
+        assert_eq!(execute_sql(db, &sql), 1, "{sql}");
+    }
 }
