@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::agent::{Agent, AgentState};
 use crate::ids::AgentId;
+use crate::inventory::text;
 use crate::onboarding::{AgentPlatform, EnrollmentToken, TokenStatus};
 use crate::validation::FieldErrors;
 
@@ -40,24 +41,11 @@ pub struct NewAgentFacts {
     pub replaces: Option<AgentId>,
 }
 
-fn bounded_text(errors: &mut FieldErrors, field: &str, raw: &str, max: usize) -> Option<String> {
-    let value = raw.trim();
-    if value.is_empty() || value.chars().count() > max {
-        errors.add(field, format!("must be 1-{max} characters"));
-        None
-    } else if value.chars().any(char::is_control) {
-        errors.add(field, "must not contain control characters");
-        None
-    } else {
-        Some(value.to_owned())
-    }
-}
-
 impl NewAgentFacts {
     pub fn parse(r: &EnrollmentRequest) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let instance_id = errors.check("instance_id", Uuid::parse_str(&r.instance_id));
-        let hostname = bounded_text(&mut errors, "hostname", &r.hostname, MAX_HOSTNAME);
+        let hostname = text::name(&mut errors, "hostname", &r.hostname, MAX_HOSTNAME);
         let platform = match r.platform.parse::<AgentPlatform>() {
             Ok(AgentPlatform::None) | Err(_) => {
                 errors.add("platform", "must be one of linux, windows, macos, docker");
@@ -68,7 +56,7 @@ impl NewAgentFacts {
         let mut optional = |field: &str, value: &Option<String>| {
             value
                 .as_deref()
-                .and_then(|v| bounded_text(&mut errors, field, v, MAX_VERSION))
+                .and_then(|v| text::name(&mut errors, field, v, MAX_VERSION))
         };
         let os_version = optional("os_version", &r.os_version);
         let agent_version = optional("agent_version", &r.agent_version);

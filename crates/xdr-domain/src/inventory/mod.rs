@@ -3,7 +3,7 @@
 
 pub mod log_source;
 pub mod ml_model;
-mod text;
+pub(crate) mod text;
 
 pub use log_source::{
     LogSource, LogSourceChange, LogSourceChangeInput, LogSourceInput, LogSourceType,

@@ -1,6 +1,7 @@
 //! The organization profile, the wizard's first step: where it is, what it does, how big.
 
 use crate::closed_set::closed_set;
+use crate::inventory::text;
 use crate::validation::FieldErrors;
 
 pub const MAX_PROFILE_TEXT: usize = 100;
@@ -22,32 +23,12 @@ pub struct Profile {
     pub company_size: CompanySize,
 }
 
-fn text(errors: &mut FieldErrors, field: &str, raw: &str) -> Option<String> {
-    let value = raw.trim();
-    if value.is_empty() {
-        errors.add(field, "must not be empty");
-        return None;
-    }
-    if value.chars().count() > MAX_PROFILE_TEXT {
-        errors.add(
-            field,
-            format!("must be at most {MAX_PROFILE_TEXT} characters"),
-        );
-        return None;
-    }
-    if value.chars().any(char::is_control) {
-        errors.add(field, "must not contain control characters");
-        return None;
-    }
-    Some(value.to_owned())
-}
-
 impl Profile {
     /// Validates a profile as received: every problem at once.
     pub fn parse(region: &str, industry: &str, company_size: &str) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let region = text(&mut errors, "region", region);
-        let industry = text(&mut errors, "industry", industry);
+        let region = text::name(&mut errors, "region", region, MAX_PROFILE_TEXT);
+        let industry = text::name(&mut errors, "industry", industry, MAX_PROFILE_TEXT);
         let size = company_size.parse::<CompanySize>().ok();
         if size.is_none() {
             errors.add(
