@@ -1,6 +1,11 @@
 //! What discovery says about a host, and where an agent can run.
 
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+
 use crate::closed_set::closed_set;
+use crate::ids::{AgentId, AssetId, ScanId};
 
 closed_set!(
     /// The operating system a host's services point to.
@@ -86,8 +91,8 @@ impl ObservedService {
 /// A discovered host, one per IP and organization; a later scan updates it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Asset {
-    pub id: crate::ids::AssetId,
-    pub ip: std::net::IpAddr,
+    pub id: AssetId,
+    pub ip: IpAddr,
     pub hostname: Option<String>,
     pub os: AssetOs,
     /// 0..=1.
@@ -95,8 +100,8 @@ pub struct Asset {
     pub role: AssetRole,
     pub priority: AssetPriority,
     pub services: Vec<ObservedService>,
-    pub agent_id: Option<crate::ids::AgentId>,
-    pub first_seen_at: chrono::DateTime<chrono::Utc>,
-    pub last_seen_at: chrono::DateTime<chrono::Utc>,
-    pub scan_id: crate::ids::ScanId,
+    pub agent_id: Option<AgentId>,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub scan_id: ScanId,
 }
