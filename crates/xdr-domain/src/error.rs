@@ -15,6 +15,8 @@ pub enum Conflict {
     MlModelExists,
     /// The organization already has a containment policy with that name.
     PolicyExists,
+    /// The organization already has a queued or running discovery scan.
+    ScanRunning,
     /// Another unique constraint; the name is for logs only.
     Other(String),
 }

@@ -4,8 +4,9 @@ use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
 use crate::closed_set::closed_set;
-use crate::ids::{AgentId, EnrollmentTokenId};
+use crate::ids::{AgentId, EnrollmentTokenId, OrganizationId};
 use crate::onboarding::AgentPlatform;
+use crate::secrets::Binding;
 
 /// `agents.disconnect_after_seconds` when the operator sets nothing.
 pub const DEFAULT_DISCONNECT_AFTER_SECONDS: i64 = 300;
@@ -36,6 +37,14 @@ closed_set!(
         Superseded => "superseded",
     }
 );
+
+/// What an agent's secret is sealed to: its organization and the instance id it enrolled
+/// with (known before the agent id is decided; a re-enrollment keeps it).
+pub fn agent_secret_binding(org: OrganizationId, instance_id: Uuid) -> Binding {
+    Binding::new("agent_secret")
+        .with("org", org)
+        .with("instance", instance_id)
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agent {

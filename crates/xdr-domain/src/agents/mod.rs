@@ -8,7 +8,7 @@ pub mod heartbeat;
 
 pub use agent::{
     Agent, AgentState, AgentStatus, DEFAULT_DISCONNECT_AFTER_SECONDS, SECRET_OVERLAP_SECONDS,
-    SUPERSEDE_AFTER_SECONDS,
+    SUPERSEDE_AFTER_SECONDS, agent_secret_binding,
 };
 pub use enrollment::{EnrollRefused, Enrollment, EnrollmentRequest, NewAgentFacts, decide};
 pub use heartbeat::{HealthReport, Heartbeat, HeartbeatInput};

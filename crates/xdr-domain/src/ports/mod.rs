@@ -4,16 +4,21 @@
 //!
 //! The traits are synchronous (diesel is); callers run them off the async workers.
 
+mod agents;
 mod audit;
 mod containment;
 mod credentials;
 mod detection;
 mod identity;
 mod inventory;
+mod onboarding;
 mod webhooks;
 
 use crate::error::RepoError;
 
+pub use agents::{
+    AgentCredentials, AgentFilter, AgentRepository, BatchOutcome, EnrolledAgent, HeartbeatOutcome,
+};
 pub use audit::AuditLogRepository;
 pub use containment::{ActionExecutor, ContainmentRepository, ExecutorDirectory};
 pub use credentials::{CredentialRepository, Sealer};
@@ -23,6 +28,7 @@ pub use identity::{
     UserRepository,
 };
 pub use inventory::InventoryRepository;
+pub use onboarding::{AssetFilter, OnboardingRecord, OnboardingRepository, OnboardingUpdate};
 pub use webhooks::WebhookRepository;
 
 pub type RepoResult<T> = Result<T, RepoError>;
