@@ -157,6 +157,14 @@ impl Database {
         SqlInventoryRepository::new(self.clone())
     }
 
+    pub fn agents(&self) -> crate::repos::SqlAgentRepository {
+        crate::repos::SqlAgentRepository::new(self.clone())
+    }
+
+    pub fn onboarding(&self) -> crate::repos::SqlOnboardingRepository {
+        crate::repos::SqlOnboardingRepository::new(self.clone())
+    }
+
     pub fn webhooks(&self) -> SqlWebhookRepository {
         SqlWebhookRepository::new(self.clone())
     }

@@ -37,10 +37,13 @@ pub(crate) const UQ_INVITATIONS_OPEN_EMAIL: &str = "uq_invitations_open_email";
 pub(crate) const UQ_CONTAINMENT_POLICIES_NAME: &str = "uq_containment_policies_name";
 pub(crate) const UQ_LOG_SOURCES_NAME: &str = "uq_log_sources_name";
 pub(crate) const UQ_ML_MODELS_NAME_VERSION: &str = "uq_ml_models_name_version";
+/// A partial unique index: at most one queued or running scan per organization.
+pub(crate) const UQ_DISCOVERY_SCANS_ACTIVE: &str = "uq_discovery_scans_active";
 
 /// Unique constraints the code reacts to: (PostgreSQL constraint name, SQLite `table.column`).
-const KNOWN_UNIQUES: [(&str, &str); 7] = [
+const KNOWN_UNIQUES: [(&str, &str); 8] = [
     (UQ_CONTAINMENT_POLICIES_NAME, "containment_policies.name"),
+    (UQ_DISCOVERY_SCANS_ACTIVE, "discovery_scans.organization_id"),
     (UQ_INVITATIONS_OPEN_EMAIL, "invitations.email"),
     (UQ_LOG_SOURCES_NAME, "log_sources.name"),
     (UQ_ML_MODELS_NAME_VERSION, "ml_models.version"),
@@ -76,6 +79,7 @@ fn conflict(info: &dyn DatabaseErrorInformation) -> Conflict {
         UQ_LOG_SOURCES_NAME => Conflict::LogSourceExists,
         UQ_ML_MODELS_NAME_VERSION => Conflict::MlModelExists,
         UQ_CONTAINMENT_POLICIES_NAME => Conflict::PolicyExists,
+        UQ_DISCOVERY_SCANS_ACTIVE => Conflict::ScanRunning,
         _ => Conflict::Other(constraint),
     }
 }
@@ -207,6 +211,13 @@ mod tests {
             policy,
             RepoError::Conflict(Conflict::PolicyExists)
         ));
+        let scan = unique(
+            "UNIQUE constraint failed: discovery_scans.organization_id",
+            None,
+        );
+        assert!(matches!(scan, RepoError::Conflict(Conflict::ScanRunning)));
+        let scan = unique("duplicate key", Some(UQ_DISCOVERY_SCANS_ACTIVE));
+        assert!(matches!(scan, RepoError::Conflict(Conflict::ScanRunning)));
         let other = unique("UNIQUE constraint failed: sessions.id", None);
         assert!(matches!(other, RepoError::Conflict(Conflict::Other(_))));
     }

@@ -36,6 +36,8 @@ pub use config::{Backend, DatabaseConfig};
 pub use connection::AnyConnection;
 pub use database::{Database, Repositories};
 pub use error::PersistenceError;
+pub use repos::SqlAgentRepository;
+pub use repos::SqlOnboardingRepository;
 pub use repos::{
     SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
     SqlDetectionRepository, SqlInventoryRepository, SqlInvitationRepository,

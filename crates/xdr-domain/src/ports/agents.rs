@@ -54,7 +54,9 @@ pub enum BatchOutcome {
     Ingested(IngestOutcome),
     /// The agent sent this `batch_id` before; nothing was stored again. `accepted` is what
     /// the first time accepted.
-    Duplicate { accepted: usize },
+    Duplicate {
+        accepted: usize,
+    },
 }
 
 /// Which agents to list.

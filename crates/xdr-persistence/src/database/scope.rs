@@ -41,6 +41,15 @@ pub(crate) enum CrossTenant {
     /// Webhook deliveries a stopped server left `pending`, re-queued at start-up (each is then
     /// finished in its own organization's scope).
     PendingDeliveries,
+    /// Redeeming an enrollment token: its hash is all the agent has; the redemption itself
+    /// then runs in the token's organization.
+    EnrollmentByTokenHash,
+    /// Verifying a signed agent request: the `X-Agent-Id` header is all the request has; the
+    /// rest of the request runs in the agent's organization.
+    AgentById,
+    /// At start-up, discovery scans a stopped server left queued or running become
+    /// `interrupted`.
+    ScanInterruption,
 }
 
 impl CrossTenant {
@@ -53,6 +62,9 @@ impl CrossTenant {
             CrossTenant::AuditPrune => "audit_prune",
             CrossTenant::VaultKeyVersions => "vault_key_versions",
             CrossTenant::PendingDeliveries => "pending_deliveries",
+            CrossTenant::EnrollmentByTokenHash => "enrollment_by_token_hash",
+            CrossTenant::AgentById => "agent_by_id",
+            CrossTenant::ScanInterruption => "scan_interruption",
         }
     }
 }

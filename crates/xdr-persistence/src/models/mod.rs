@@ -5,6 +5,7 @@
 //! `Row::as_select()`: a tuple of columns works on every backend, while `as_select()` is typed on
 //! the multi-backend and cannot be handed to SQLite or PostgreSQL inside a `RETURNING` clause.
 
+pub(crate) mod agent;
 mod audit;
 mod containment;
 mod credential;
@@ -13,6 +14,7 @@ mod event;
 mod incident;
 mod inventory;
 mod invitation;
+pub(crate) mod onboarding;
 mod organization;
 mod session;
 mod throttle;

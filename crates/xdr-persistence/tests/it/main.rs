@@ -9,6 +9,7 @@
 #[macro_use]
 mod support;
 
+mod agents;
 mod audit_chain;
 mod audit_reads;
 mod credential_secrets;
@@ -19,6 +20,7 @@ mod events_store;
 mod health;
 mod invitations;
 mod migrations;
+mod onboarding;
 mod organizations;
 mod refresh;
 mod row_level_security;

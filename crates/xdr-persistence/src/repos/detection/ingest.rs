@@ -8,12 +8,12 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use xdr_domain::OrganizationId;
 use xdr_domain::detection::{
     self, BatchTally, EventFacts, FiredReadings, MAX_BATCH, NewEvent, RuleKind, RuleSettings,
     WindowKey, tally_batch,
 };
 use xdr_domain::ports::{IngestOutcome, RepoResult};
+use xdr_domain::{AgentId, OrganizationId};
 
 use super::chunks::for_fixed_chunks;
 use super::{incidents_store, rules, window_counts, windows};
@@ -63,6 +63,16 @@ pub(crate) fn prepare(batch: &[NewEvent]) -> PreparedBatch {
         rows: batch.iter().map(EventRow::from).collect(),
         tallies: tally_batch(facts.iter().map(|(ip, f)| (*ip, f))),
     }
+}
+
+/// [`prepare`], the rows carrying the id of the agent that sent them (agent event batches).
+pub(crate) fn prepare_from_agent(batch: &[NewEvent], agent: AgentId) -> PreparedBatch {
+    let mut prepared = prepare(batch);
+    let agent = agent.to_string();
+    for row in &mut prepared.rows {
+        row.agent_id = Some(agent.clone());
+    }
+    prepared
 }
 
 pub(crate) fn ingest(

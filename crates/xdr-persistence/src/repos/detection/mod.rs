@@ -3,7 +3,7 @@
 mod chunks;
 mod dashboard;
 mod incidents_store;
-mod ingest;
+pub(crate) mod ingest;
 mod queries;
 mod rules;
 mod update;
