@@ -6,6 +6,7 @@
 //! knows nothing of HTTP or SQL.
 
 mod access;
+pub mod agents;
 pub mod audit;
 pub mod containment;
 pub mod credentials;
@@ -15,6 +16,7 @@ pub mod inventory;
 pub mod onboarding;
 pub mod webhooks;
 
+pub use agents::{AgentConfig, AgentError, AgentPorts, AgentService, AgentView};
 pub use audit::{AuditError, AuditService};
 pub use containment::{
     ContainmentError, ContainmentExecutors, ContainmentService, PolicyInput, RecordExecutor,
