@@ -105,7 +105,7 @@ async fn rate_limits_and_invalid_batches_are_told_apart() {
         ),
         Scripted::new(
             202,
-            r#"{"accepted":1,"duplicate":false,"incidents_opened":0}"#,
+            r#"{"accepted":1,"duplicate":false,"incidents_opened":[]}"#,
         ),
     ])
     .await;

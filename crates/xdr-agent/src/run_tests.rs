@@ -34,7 +34,7 @@ fn heartbeat_ok() -> Scripted {
 fn accepted() -> Scripted {
     Scripted::new(
         202,
-        r#"{"accepted":1,"duplicate":false,"incidents_opened":0}"#,
+        r#"{"accepted":1,"duplicate":false,"incidents_opened":[]}"#,
     )
 }
 

@@ -50,7 +50,7 @@ pub(crate) async fn send_loop(shared: &Shared, mut stop: watch::Receiver<bool>) 
         let wait = match result {
             Ok(response) => {
                 debug!(batch_id = %entry.batch_id, accepted = response.accepted,
-                    duplicate = response.duplicate, incidents_opened = response.incidents_opened,
+                    duplicate = response.duplicate, incidents_opened = response.incidents_opened.len(),
                     "batch delivered");
                 backoff.reset();
                 if let Err(e) = shared.spool.borrow_mut().complete(&entry) {

@@ -57,8 +57,9 @@ pub struct EventsResponse {
     pub accepted: u64,
     #[serde(default)]
     pub duplicate: bool,
+    /// The ids of the incidents the batch opened (API.md: as `POST /events` answers).
     #[serde(default)]
-    pub incidents_opened: u64,
+    pub incidents_opened: Vec<Uuid>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -129,7 +129,7 @@ async fn run_ships_appended_lines_and_exits_zero_on_sigterm() {
             "/api/v1/agents/events",
             vec![Scripted::new(
                 202,
-                r#"{"accepted":1,"duplicate":false,"incidents_opened":0}"#,
+                r#"{"accepted":1,"duplicate":false,"incidents_opened":[]}"#,
             )],
         ),
     ])
