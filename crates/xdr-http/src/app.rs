@@ -14,9 +14,10 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::fallback;
 use crate::handlers::inventory::{log_sources, ml_models};
+use crate::handlers::onboarding::{discovery, tokens, wizard};
 use crate::handlers::{
-    audit, auth, containment, credentials, detection, health, invitations, organization, users,
-    webhooks,
+    agents, audit, auth, containment, credentials, detection, downloads, health, invitations,
+    organization, users, webhooks,
 };
 use crate::json;
 use crate::metrics::Metrics;
@@ -51,6 +52,7 @@ pub fn app(
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(health::metrics))
+        .route("/downloads/{file}", web::get().to(downloads::download))
         .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, ApiDoc::openapi()))
         .route("/docs", web::get().to(docs_redirect))
         .service(web::scope("/api/v1").configure(api_v1))
@@ -128,11 +130,39 @@ api_routes! {
     get "/audit-logs" => audit::list,
     get "/audit-logs/export" => audit::export,
     get "/audit-logs/verify" => audit::verify,
+    post "/agents/enroll" => agents::enroll,
+    post "/agents/heartbeat" => agents::heartbeat,
+    post "/agents/events" => agents::events,
+    post "/agents/rotate-secret" => agents::rotate_secret,
+    post "/agents/unenroll" => agents::unenroll,
+    get "/agents" => agents::list,
+    get "/agents/{id}" => agents::get,
+    delete "/agents/{id}" => agents::revoke,
+    post "/onboarding/start" => wizard::start,
+    get "/onboarding/status" => wizard::status,
+    post "/onboarding/profile" => wizard::profile,
+    post "/onboarding/validation" => wizard::validation,
+    post "/onboarding/complete" => wizard::complete,
+    post "/onboarding/skip" => wizard::skip,
+    post "/onboarding/network-scan" => discovery::start,
+    get "/onboarding/network-scan/{id}" => discovery::get,
+    post "/onboarding/network-scan/{id}/cancel" => discovery::cancel,
+    get "/onboarding/network-scans" => discovery::list,
+    get "/onboarding/scan-results" => discovery::results,
+    post "/onboarding/generate-deployment-plan" => discovery::deployment_plan,
+    post "/onboarding/generate-agent-token" => tokens::issue,
+    get "/onboarding/enrollment-tokens" => tokens::list,
+    delete "/onboarding/enrollment-tokens/{id}" => tokens::revoke,
+    get "/onboarding/enrolled-agents" => tokens::enrolled_agents,
 }
 
 /// Operations served outside `/api/v1` that the OpenAPI document describes too.
-pub const OPERATIONAL_ROUTES: &[(&str, &str)] =
-    &[("get", "/healthz"), ("get", "/readyz"), ("get", "/metrics")];
+pub const OPERATIONAL_ROUTES: &[(&str, &str)] = &[
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+    ("get", "/downloads/{file}"),
+];
 
 fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()

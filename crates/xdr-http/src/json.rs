@@ -30,6 +30,12 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
+/// A body read as bytes (a signed agent request) that does not parse: as the JSON extractor
+/// answers.
+pub(crate) fn body_error(e: serde_json::Error) -> ApiError {
+    json_error(JsonPayloadError::Deserialize(e))
+}
+
 fn json_error(err: JsonPayloadError) -> ApiError {
     match err {
         JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {

@@ -1,6 +1,7 @@
 //! Mini-XDR's HTTP API (docs/api.md) on actix-web: handlers, extractors, error mapping and
 //! the OpenAPI document. Storage is reached only through the services and ports it is given.
 
+pub mod agent_rate_limit;
 mod app;
 pub mod dto;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod rate_limit;
 pub mod state;
 pub mod trusted_proxies;
 
+pub use agent_rate_limit::{AgentRateLimitConfig, AgentRateLimiter};
 pub use app::{API_ROUTES, OPENAPI_PATH, OPERATIONAL_ROUTES, app};
 pub use error::ApiError;
 pub use rate_limit::{AuthRateLimiter, RateLimitConfig};

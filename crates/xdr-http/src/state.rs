@@ -6,10 +6,11 @@ use std::sync::Arc;
 use xdr_auth::AuthService;
 use xdr_domain::ports::HealthCheck;
 use xdr_service::{
-    AdminService, AuditService, ContainmentService, CredentialService, DetectionService,
-    InventoryService, WebhookService,
+    AdminService, AgentService, AuditService, ContainmentService, CredentialService,
+    DetectionService, InventoryService, OnboardingService, WebhookService,
 };
 
+use crate::agent_rate_limit::{AgentRateLimitConfig, AgentRateLimiter};
 use crate::metrics::Metrics;
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
 use crate::trusted_proxies::TrustedProxies;
@@ -25,6 +26,8 @@ pub struct HttpConfig {
     pub trusted_proxies: TrustedProxies,
     /// Per-IP limit of the auth endpoints; `None` disables it.
     pub rate_limit: Option<RateLimitConfig>,
+    /// Per-agent limit of the signed agent routes; `None` disables it.
+    pub agent_rate_limit: Option<AgentRateLimitConfig>,
     /// An audit export still running after this long is cut off (its body aborted).
     pub export_timeout: std::time::Duration,
 }
@@ -35,6 +38,7 @@ impl Default for HttpConfig {
             body_limit_bytes: DEFAULT_BODY_LIMIT,
             trusted_proxies: TrustedProxies::none(),
             rate_limit: None,
+            agent_rate_limit: Some(AgentRateLimitConfig::default()),
             export_timeout: DEFAULT_EXPORT_TIMEOUT,
         }
     }
@@ -51,6 +55,8 @@ pub struct Services {
     pub containment: Arc<ContainmentService>,
     pub inventory: Arc<InventoryService>,
     pub webhooks: Arc<WebhookService>,
+    pub agents: Arc<AgentService>,
+    pub onboarding: Arc<OnboardingService>,
 }
 
 impl fmt::Debug for Services {
@@ -69,10 +75,14 @@ pub struct AppState {
     pub containment: Arc<ContainmentService>,
     pub inventory: Arc<InventoryService>,
     pub webhooks: Arc<WebhookService>,
+    pub agents: Arc<AgentService>,
+    pub onboarding: Arc<OnboardingService>,
     pub health: Arc<dyn HealthCheck>,
     pub config: HttpConfig,
     /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
     pub rate_limiter: Option<Arc<AuthRateLimiter>>,
+    /// Built from `config.agent_rate_limit`.
+    pub agent_rate_limiter: Option<Arc<AgentRateLimiter>>,
     /// Request counts and latencies for `GET /metrics`.
     pub metrics: Arc<Metrics>,
 }
@@ -80,6 +90,9 @@ pub struct AppState {
 impl AppState {
     pub fn new(services: Services, health: Arc<dyn HealthCheck>, config: HttpConfig) -> Self {
         let rate_limiter = config.rate_limit.map(|c| Arc::new(AuthRateLimiter::new(c)));
+        let agent_rate_limiter = config
+            .agent_rate_limit
+            .map(|c| Arc::new(AgentRateLimiter::new(c)));
         Self {
             auth: services.auth,
             admin: services.admin,
@@ -89,9 +102,12 @@ impl AppState {
             containment: services.containment,
             inventory: services.inventory,
             webhooks: services.webhooks,
+            agents: services.agents,
+            onboarding: services.onboarding,
             health,
             config,
             rate_limiter,
+            agent_rate_limiter,
             metrics: Arc::new(Metrics::default()),
         }
     }

@@ -25,6 +25,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let state = startup::app_state(&settings, &database)?;
     startup::check_vault(&state).await?;
     startup::resume_deliveries(&state);
+    startup::interrupt_scans(&database)?;
     let checkpoints = startup::spawn_checkpoints(&database);
     let sweeps = startup::spawn_throttle_sweeps(&state);
     let bind = settings.server.bind;

@@ -36,6 +36,8 @@ pub enum StartupError {
     Wiring(#[from] WiringError),
     #[error("setting out of range: {0}")]
     OutOfRange(String),
+    #[error("interrupting the discovery scans of a previous run: {0}")]
+    InterruptScans(xdr_domain::RepoError),
 }
 
 pub fn database_config(settings: &Settings) -> DatabaseConfig {
@@ -136,6 +138,23 @@ pub async fn check_vault(state: &AppState) -> Result<(), StartupError> {
     Ok(())
 }
 
+/// Discovery scans a previous run left queued or running become `interrupted` (no process
+/// runs them any more).
+pub fn interrupt_scans(database: &Database) -> Result<(), StartupError> {
+    use xdr_domain::ports::OnboardingRepository;
+    let interrupted = database
+        .onboarding()
+        .interrupt_active_scans(chrono::Utc::now())
+        .map_err(StartupError::InterruptScans)?;
+    if interrupted > 0 {
+        tracing::warn!(
+            interrupted,
+            "discovery scans left running by a previous run are now interrupted"
+        );
+    }
+    Ok(())
+}
+
 /// Queues again, in the background, the webhook deliveries a previous run left `pending`.
 pub fn resume_deliveries(state: &AppState) {
     let webhooks = std::sync::Arc::clone(&state.webhooks);
@@ -202,6 +221,7 @@ pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
         body_limit_bytes: settings.server.body_limit_bytes,
         trusted_proxies: TrustedProxies::parse(&settings.server.trusted_proxies)?,
         rate_limit: rate_limit(settings)?,
+        agent_rate_limit: settings.agents.rate_limit(),
         export_timeout: std::time::Duration::from_secs(settings.audit.export_timeout_seconds),
     })
 }
@@ -229,13 +249,25 @@ pub fn app_state(settings: &Settings, database: &Database) -> Result<AppState, S
     let jwt = jwt_ring(settings)?;
     let vault = vault_ring(settings, MissingVaultKeys::Generate)?;
     let http = http_config(settings)?;
-    Ok(wiring::build_state(
-        database,
+    let config = wiring::StateConfig {
         auth,
         jwt,
         vault,
         http,
-        settings.webhooks.delivery_config(),
+        webhooks: settings.webhooks.delivery_config(),
+        agents: settings.agents.agent_config(),
+        onboarding: crate::config::onboarding::onboarding_config(
+            &settings.discovery,
+            &settings.downloads,
+            crate::config::onboarding::public_url(
+                &settings.server.public_url,
+                settings.server.bind,
+            ),
+        )?,
+    };
+    Ok(wiring::build_state(
+        database,
+        config,
         Arc::new(SystemClock),
     )?)
 }

@@ -14,8 +14,10 @@ use xdr_http::{AppState, HttpConfig, Services};
 use xdr_persistence::Database;
 use xdr_service::webhooks::{DeliveryConfig, DeliveryPorts, DeliveryStartError, WebhookDelivery};
 use xdr_service::{
-    AdminService, AdminStore, AuditService, ContainmentExecutors, ContainmentService,
-    CredentialService, DetectionService, InventoryService, KeyRingSealer, WebhookService,
+    AdminService, AdminStore, AgentConfig, AgentPorts, AgentService, AuditService,
+    ContainmentExecutors, ContainmentService, CredentialService, DetectionService,
+    InventoryService, KeyRingSealer, OnboardingConfig, OnboardingPorts, OnboardingService,
+    WebhookService,
 };
 
 use crate::webhooks::HttpTransport;
@@ -30,17 +32,42 @@ pub enum WiringError {
     Delivery(#[from] DeliveryStartError),
 }
 
+/// The configuration `build_state` turns into services: each part already validated.
+pub struct StateConfig {
+    pub auth: AuthConfig,
+    pub jwt: JwtKeyRing,
+    pub vault: KeyRing,
+    pub http: HttpConfig,
+    pub webhooks: DeliveryConfig,
+    pub agents: AgentConfig,
+    pub onboarding: OnboardingConfig,
+}
+
+impl std::fmt::Debug for StateConfig {
+    /// Key rings hold secrets: only the plain settings are shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StateConfig")
+            .field("agents", &self.agents)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Connects the use cases to the database's repositories and starts the webhook delivery
 /// worker on the current Tokio runtime.
 pub fn build_state(
     database: &Database,
-    auth: AuthConfig,
-    jwt: JwtKeyRing,
-    vault: KeyRing,
-    http: HttpConfig,
-    webhooks: DeliveryConfig,
+    config: StateConfig,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, WiringError> {
+    let StateConfig {
+        auth,
+        jwt,
+        vault,
+        http,
+        webhooks,
+        agents,
+        onboarding,
+    } = config;
     let repos = database.repositories();
     let sealer: Arc<dyn Sealer> = Arc::new(KeyRingSealer::new(vault));
     let credentials = CredentialService::new(
@@ -60,6 +87,27 @@ pub fn build_state(
     let executors = ContainmentExecutors::with_webhooks(
         Arc::new(delivery.executor()),
         Arc::clone(&repos.webhooks),
+    );
+    let executors = Arc::new(executors);
+    let agent_service = Arc::new(AgentService::new(
+        AgentPorts {
+            agents: Arc::new(database.agents()),
+            detection: Arc::clone(&repos.detection),
+            containment: Arc::clone(&repos.containment),
+            executors: executors.clone(),
+            sealer: Arc::clone(&sealer),
+        },
+        Arc::clone(&clock),
+        agents,
+    ));
+    let onboarding = OnboardingService::new(
+        OnboardingPorts {
+            onboarding: Arc::new(database.onboarding()),
+            detection: Arc::clone(&repos.detection),
+            agents: Arc::clone(&agent_service),
+        },
+        Arc::clone(&clock),
+        onboarding,
     );
     let webhook_service = WebhookService::new(
         Arc::clone(&repos.webhooks),
@@ -82,7 +130,6 @@ pub fn build_state(
         audit: Arc::clone(&repos.audit),
     };
     let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?;
-    let executors = Arc::new(executors);
     let detection = DetectionService::new(
         Arc::clone(&repos.detection),
         Arc::clone(&repos.containment),
@@ -113,6 +160,8 @@ pub fn build_state(
         containment: Arc::new(containment),
         inventory: Arc::new(inventory),
         webhooks: Arc::new(webhook_service),
+        agents: agent_service,
+        onboarding: Arc::new(onboarding),
     };
     Ok(AppState::new(services, repos.health, http))
 }

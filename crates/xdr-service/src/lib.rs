@@ -25,4 +25,5 @@ pub use credentials::{CredentialError, CredentialService, KeyRingSealer};
 pub use detection::{DetectionError, DetectionService, IncidentDetail, RuleChange};
 pub use identity::{AdminError, AdminService, AdminStore, IssuedInvitation};
 pub use inventory::{InventoryError, InventoryService};
+pub use onboarding::{OnboardingConfig, OnboardingError, OnboardingPorts, OnboardingService};
 pub use webhooks::{WebhookError, WebhookService};

@@ -1,6 +1,7 @@
 //! Request and response bodies (the JSON of docs/api.md), separate from the domain types.
 
 pub mod admin;
+pub mod agents;
 pub mod audit;
 pub mod audit_export;
 pub mod auth;
@@ -9,6 +10,7 @@ pub mod credentials;
 pub mod detection;
 pub mod identity;
 pub mod inventory;
+pub mod onboarding;
 pub mod page;
 pub mod schemas;
 pub mod secret;

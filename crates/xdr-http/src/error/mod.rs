@@ -12,13 +12,18 @@ use utoipa::ToSchema;
 use xdr_auth::InternalError;
 use xdr_domain::{FieldErrors, RepoError};
 
+mod agents;
 mod audit;
 mod containment;
 mod credentials;
 mod detection;
 mod identity;
 mod inventory;
+mod onboarding;
 mod webhooks;
+
+/// The server's clock (unix seconds) on every 401.
+pub const SERVER_TIME_HEADER: &str = "x-server-time";
 
 /// `{"error": {...}}`
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,6 +40,10 @@ pub struct ErrorDetail {
     /// Per-field problems (validation errors only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<BTreeMap<String, Vec<String>>>,
+    /// Facts about the refusal a client may act on (e.g. `due_step`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
 }
 
 /// An error response: status, stable code, safe message, optional fields and `Retry-After`.
@@ -44,6 +53,8 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     fields: Option<BTreeMap<String, Vec<String>>>,
+    /// Boxed: most errors have none, and `ApiError` travels in every `Result`.
+    details: Option<Box<serde_json::Value>>,
     retry_after: Option<u64>,
 }
 
@@ -54,6 +65,7 @@ impl ApiError {
             code,
             message: message.into(),
             fields: None,
+            details: None,
             retry_after: None,
         }
     }
@@ -170,6 +182,11 @@ impl ApiError {
         self
     }
 
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(Box::new(details));
+        self
+    }
+
     pub fn code(&self) -> &'static str {
         self.code
     }
@@ -198,6 +215,7 @@ impl ResponseError for ApiError {
                 code: self.code.to_owned(),
                 message: self.message.clone(),
                 fields: self.fields.clone(),
+                details: self.details.as_deref().cloned(),
             },
         };
         let mut response = HttpResponse::build(self.status);
@@ -206,6 +224,12 @@ impl ResponseError for ApiError {
         }
         if self.status == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            // Lets an agent whose clock is off correct it (API.md: on every 401 of the agent
+            // routes; harmless on the others).
+            response.insert_header((
+                SERVER_TIME_HEADER,
+                chrono::Utc::now().timestamp().to_string(),
+            ));
         }
         response.json(body)
     }

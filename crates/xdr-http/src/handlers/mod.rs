@@ -2,14 +2,17 @@
 //! `invitations` and `users` (organization administration); `audit`, `credentials`,
 //! `detection`, `containment`, `webhooks` and `inventory`; and `health`.
 
+pub mod agents;
 pub mod audit;
 pub mod auth;
 pub mod containment;
 pub mod credentials;
 pub mod detection;
+pub mod downloads;
 pub mod health;
 pub mod inventory;
 pub mod invitations;
+pub mod onboarding;
 pub mod organization;
 pub mod users;
 pub mod webhooks;

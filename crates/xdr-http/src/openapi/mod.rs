@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations so it matches the code.
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 mod error_responses;
@@ -8,16 +8,17 @@ mod error_responses;
 use error_responses::ErrorResponses;
 
 use crate::handlers::inventory::{log_sources, ml_models};
+use crate::handlers::onboarding::{discovery, tokens, wizard};
 use crate::handlers::{
-    audit, auth, containment, credentials, detection, health, invitations, organization, users,
-    webhooks,
+    agents, audit, auth, containment, credentials, detection, downloads, health, invitations,
+    organization, users, webhooks,
 };
 
 #[derive(Debug, OpenApi)]
 #[openapi(
     info(title = "Mini-XDR API", version = "1", description = "Multi-tenant XDR backend. The contract, with every decision, is docs/api.md in the repository."),
     paths(
-        health::healthz, health::readyz, health::metrics,
+        health::healthz, health::readyz, health::metrics, downloads::download,
         auth::register, auth::login, auth::refresh, auth::logout, auth::logout_all, auth::me,
         auth::update_me, auth::change_password, auth::list_sessions, auth::revoke_session,
         organization::get, organization::update,
@@ -35,6 +36,12 @@ use crate::handlers::{
         log_sources::delete,
         ml_models::list, ml_models::create, ml_models::get, ml_models::update, ml_models::delete,
         webhooks::get, webhooks::put, webhooks::rotate_secret, webhooks::delete,
+        agents::enroll, agents::heartbeat, agents::events, agents::rotate_secret,
+        agents::unenroll, agents::list, agents::get, agents::revoke,
+        wizard::start, wizard::status, wizard::profile, wizard::validation, wizard::complete,
+        wizard::skip, discovery::start, discovery::get, discovery::cancel, discovery::list,
+        discovery::results, discovery::deployment_plan, tokens::issue, tokens::list,
+        tokens::revoke, tokens::enrolled_agents,
     ),
     modifiers(&BearerAuth, &ErrorResponses),
     tags(
@@ -45,6 +52,8 @@ use crate::handlers::{
         (name = "containment", description = "Containment actions, the action log and policies"),
         (name = "webhooks", description = "The organization's webhook for containment actions (signed deliveries)"),
         (name = "inventory", description = "Log sources and ML model registry records"),
+        (name = "onboarding", description = "The onboarding wizard, discovery scans and their assets, the deployment plan and enrollment tokens (admin)"),
+        (name = "agents", description = "Agent enrollment, the signed agent routes (X-Agent-Id, X-Timestamp, X-Nonce, X-Signature) and the organization's agents"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -64,6 +73,16 @@ impl Modify for BearerAuth {
                     .bearer_format("JWT")
                     .build(),
             ),
+        );
+        // HMAC-SHA-256 over method, path, timestamp, nonce and body hash (docs/api.md,
+        // "Signed requests"); the other three headers go with it.
+        components.add_security_scheme(
+            "agent_signature",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Signature",
+                "Lower-case hex HMAC-SHA-256 with the agent secret; with X-Agent-Id, \
+                 X-Timestamp and X-Nonce (docs/api.md, Signed requests)",
+            ))),
         );
     }
 }

@@ -7,11 +7,13 @@
 //! [`SecretString`] / [`DatabaseUrl`], which never show their content in `Debug` or
 //! [`Settings::redacted`]. The full table of keys is in `docs/configuration.md`.
 
+mod agents;
 mod env;
 mod error;
 mod jwt_keys;
 mod keys_file;
 mod load;
+pub mod onboarding;
 mod redact;
 mod secrets;
 mod settings;
@@ -19,6 +21,7 @@ mod validate;
 mod vault_keys;
 mod webhooks;
 
+pub use agents::AgentSettings;
 pub use env::ENV_PREFIX;
 pub use error::ConfigError;
 pub use jwt_keys::{ResolvedJwtKeys, resolve_jwt_keys};

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::agents::AgentSettings;
+use super::onboarding::{DiscoverySettings, DownloadSettings};
 use super::secrets::{DatabaseUrl, SecretString};
 use super::webhooks::WebhookSettings;
 
@@ -48,6 +50,9 @@ pub struct Settings {
     pub vault: VaultSettings,
     pub audit: AuditSettings,
     pub webhooks: WebhookSettings,
+    pub agents: AgentSettings,
+    pub discovery: DiscoverySettings,
+    pub downloads: DownloadSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -62,6 +67,9 @@ pub struct ServerSettings {
     pub trusted_proxies: Vec<String>,
     pub run_migrations: bool,
     pub shutdown_timeout_seconds: u64,
+    /// Where agents reach this server (the install scripts embed it); empty: `http://` and
+    /// the bind address.
+    pub public_url: String,
 }
 
 impl Default for ServerSettings {
@@ -74,6 +82,7 @@ impl Default for ServerSettings {
             trusted_proxies: Vec::new(),
             run_migrations: true,
             shutdown_timeout_seconds: DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
+            public_url: String::new(),
         }
     }
 }

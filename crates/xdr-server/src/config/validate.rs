@@ -87,6 +87,9 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
     )?;
 
     settings.webhooks.validate()?;
+    settings.agents.validate()?;
+    settings.discovery.validate()?;
+    super::onboarding::check_public_url(&settings.server.public_url)?;
 
     not_empty("log.level", &settings.log.level)?;
     parse_filter(&settings.log.level)

@@ -117,7 +117,7 @@ impl WebhookSettings {
     }
 }
 
-fn check<T: PartialOrd + std::fmt::Display>(
+pub(crate) fn check<T: PartialOrd + std::fmt::Display>(
     key: &str,
     value: T,
     range: RangeInclusive<T>,

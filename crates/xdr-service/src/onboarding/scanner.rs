@@ -113,17 +113,17 @@ pub async fn scan(
     let mut hosts: BTreeMap<IpAddr, HostState> = BTreeMap::new();
     let mut probes = JoinSet::new();
     let mut end = ScanEnd::Completed;
-    let work = targets.iter().flat_map(|ip| {
-        plan.ports
-            .iter()
-            .map(move |port| SocketAddr::new(*ip, *port))
-    });
+    // Probe `n` is port `n % ports` of target `n / ports`: an index, not a borrowing
+    // iterator, so that the scan's future is `Send` for `tokio::spawn`.
+    let ports = plan.ports.len();
+    let probes_total = targets.len() * ports;
+    let mut next_probe = 0usize;
+    let addr_of = |n: usize| SocketAddr::new(targets[n / ports], plan.ports[n % ports]);
     for ip in &targets {
         hosts.entry(*ip).or_default().pending = plan.ports.len();
     }
-    let mut work = work.peekable();
     loop {
-        if work.peek().is_none() && probes.is_empty() {
+        if next_probe >= probes_total && probes.is_empty() {
             break;
         }
         let next = async {
@@ -141,15 +141,15 @@ pub async fn scan(
                     finish(&mut hosts, addr, service, progress);
                 }
             }
-            permits = next, if work.peek().is_some() => {
+            permits = next, if next_probe < probes_total => {
                 let (Ok(own), Ok(shared)) = permits else { break };
-                if let Some(addr) = work.next() {
-                    probes.spawn(async move {
-                        let found = probe(addr, limits).await;
-                        drop((own, shared));
-                        (addr, found)
-                    });
-                }
+                let addr = addr_of(next_probe);
+                next_probe += 1;
+                probes.spawn(async move {
+                    let found = probe(addr, limits).await;
+                    drop((own, shared));
+                    (addr, found)
+                });
             }
         }
     }

@@ -18,6 +18,7 @@ use xdr_persistence::test_support::TestDatabase;
 use xdr_service::webhooks::DeliveryConfig;
 
 pub mod credentials;
+pub mod onboarding;
 pub mod receiver;
 pub mod webhooks;
 
@@ -48,6 +49,20 @@ pub fn jwt_ring() -> JwtKeyRing {
 /// A vault key ring holding `TEST_VAULT_KEY` as version 1, active.
 pub fn vault_ring() -> KeyRing {
     KeyRing::new([(1, Key::from_bytes(TEST_VAULT_KEY))], 1).unwrap()
+}
+
+/// Scans of loopback addresses only (the default policy permits 127.0.0.0/8), with short
+/// timeouts; no agent downloads.
+pub fn onboarding_config() -> xdr_service::OnboardingConfig {
+    xdr_service::OnboardingConfig {
+        public_url: "http://127.0.0.1:8080".into(),
+        scan_limits: xdr_service::onboarding::ScanLimits {
+            connect_timeout: std::time::Duration::from_millis(300),
+            banner_timeout: std::time::Duration::from_millis(300),
+            ..xdr_service::onboarding::ScanLimits::default()
+        },
+        ..xdr_service::OnboardingConfig::default()
+    }
 }
 
 pub fn auth_config() -> AuthConfig {
@@ -133,16 +148,16 @@ fn state_for(
     clock: Arc<dyn Clock>,
     webhooks: DeliveryConfig,
 ) -> AppState {
-    xdr_server::wiring::build_state(
-        &db.database(),
-        auth_config(),
-        jwt_ring(),
+    let config = xdr_server::wiring::StateConfig {
+        auth: auth_config(),
+        jwt: jwt_ring(),
         vault,
         http,
         webhooks,
-        clock,
-    )
-    .unwrap()
+        agents: xdr_service::AgentConfig::default(),
+        onboarding: onboarding_config(),
+    };
+    xdr_server::wiring::build_state(&db.database(), config, clock).unwrap()
 }
 
 /// A response reduced to what tests look at.
