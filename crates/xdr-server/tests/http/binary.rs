@@ -16,7 +16,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_mini-xdr");
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(20);
 
-fn temp_dir(tag: &str) -> PathBuf {
+pub fn temp_dir(tag: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "mini-xdr-bin-{tag}-{}",
         uuid::Uuid::now_v7().simple()
@@ -26,7 +26,7 @@ fn temp_dir(tag: &str) -> PathBuf {
 }
 
 /// A bare environment: nothing from the developer's shell leaks into the configuration.
-fn command(data_dir: &Path) -> Command {
+pub fn command(data_dir: &Path) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_clear()
         .env("MINI_XDR__SERVER__DATA_DIR", data_dir)
@@ -35,15 +35,20 @@ fn command(data_dir: &Path) -> Command {
     cmd
 }
 
-struct Server {
+pub struct Server {
     child: Child,
-    addr: String,
+    pub addr: String,
 }
 
 impl Server {
-    fn start(mut cmd: Command) -> Server {
+    pub fn start(cmd: Command) -> Server {
+        Self::start_on(cmd, "127.0.0.1:0")
+    }
+
+    /// Serves on `bind` (e.g. a port chosen beforehand, to restart on the same address).
+    pub fn start_on(mut cmd: Command, bind: &str) -> Server {
         let mut child = cmd
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(["serve", "--bind", bind])
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -74,7 +79,18 @@ impl Server {
         panic!("server did not start; log:\n{}", seen.join("\n"));
     }
 
-    fn request(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    pub fn request(&self, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+        self.request_as(method, path, body, None)
+    }
+
+    /// A request with `Authorization: Bearer <token>` when `token` is given.
+    pub fn request_as(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        token: Option<&str>,
+    ) -> (u16, String) {
         let mut stream = TcpStream::connect(&self.addr).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
@@ -82,8 +98,9 @@ impl Server {
         let body = body.unwrap_or("");
         write!(
             stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.addr,
+            token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default(),
             body.len()
         )
         .unwrap();
@@ -97,7 +114,7 @@ impl Server {
         (status, body)
     }
 
-    fn terminate(mut self) -> std::process::ExitStatus {
+    pub fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();
         assert!(
             Command::new("kill")
