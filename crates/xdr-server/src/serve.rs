@@ -28,6 +28,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     startup::interrupt_scans(&database)?;
     let checkpoints = startup::spawn_checkpoints(&database);
     let sweeps = startup::spawn_throttle_sweeps(&state);
+    let nonce_sweeps = startup::spawn_nonce_sweeps(&state);
     let bind = settings.server.bind;
     let server = HttpServer::new(move || xdr_http::app(state.clone()))
         .workers(settings.server.effective_workers())
@@ -43,6 +44,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     server.run().await?;
     checkpoints.abort();
     sweeps.abort();
+    nonce_sweeps.abort();
     tracing::info!("mini-xdr stopped");
     Ok(())
 }

@@ -216,6 +216,23 @@ pub fn spawn_throttle_sweeps(state: &AppState) -> actix_web::rt::task::JoinHandl
     })
 }
 
+/// How often agent nonces past the replay window are deleted.
+const NONCE_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Deletes, every minute, agent nonces too old to be replayed. Abort the handle at shutdown.
+pub fn spawn_nonce_sweeps(state: &AppState) -> actix_web::rt::task::JoinHandle<()> {
+    let agents = std::sync::Arc::clone(&state.agents);
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(NONCE_SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            if let Err(error) = agents.prune_nonces().await {
+                tracing::warn!(error = %error, "agent nonce sweep failed");
+            }
+        }
+    })
+}
+
 pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
     Ok(HttpConfig {
         body_limit_bytes: settings.server.body_limit_bytes,

@@ -52,11 +52,21 @@ pub enum HeartbeatOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BatchOutcome {
     Ingested(IngestOutcome),
+    /// The request's nonce was seen before (a replay): nothing was stored.
+    Replayed,
     /// The agent sent this `batch_id` before; nothing was stored again. `accepted` is what
     /// the first time accepted.
     Duplicate {
         accepted: usize,
     },
+}
+
+/// A verified request's nonce, to record with the request's own write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonceUse {
+    pub nonce: String,
+    /// The agent's nonces seen before this are forgotten (no timestamp that old is accepted).
+    pub forget_before: DateTime<Utc>,
 }
 
 /// Which agents to list.
@@ -108,6 +118,10 @@ pub trait AgentRepository: Send + Sync {
     /// Stores a heartbeat of an active agent: last seen, buffered and dropped counts. A
     /// heartbeat from a clone (`Heartbeat::from_a_clone_of`) stores only the clone's instance
     /// id and, the first time it is seen, `clone_audit`.
+    /// Across organizations: forgets every nonce seen before `before` (a periodic sweep:
+    /// `record_nonce` never deletes). Returns how many.
+    fn prune_nonces(&self, before: DateTime<Utc>) -> RepoResult<u64>;
+
     fn heartbeat(
         &self,
         org: OrganizationId,
@@ -119,11 +133,14 @@ pub trait AgentRepository: Send + Sync {
 
     /// Ingests `events` (their `agent_id` set to `agent`) exactly as
     /// `DetectionRepository::ingest` does, and records `batch_id` in the same transaction: a
-    /// batch id the agent sent before is a duplicate and stores nothing.
+    /// batch id the agent sent before is a duplicate and stores nothing. With `nonce`, the
+    /// request's nonce is recorded first in that transaction too (one write per signed batch
+    /// instead of two), as `record_nonce` would: a replay is `Replayed` and stores nothing.
     fn ingest_batch(
         &self,
         org: OrganizationId,
         agent: AgentId,
+        nonce: Option<&NonceUse>,
         batch_id: Option<Uuid>,
         events: Vec<NewEvent>,
         now: DateTime<Utc>,

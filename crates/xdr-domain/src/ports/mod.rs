@@ -18,6 +18,7 @@ use crate::error::RepoError;
 
 pub use agents::{
     AgentCredentials, AgentFilter, AgentRepository, BatchOutcome, EnrolledAgent, HeartbeatOutcome,
+    NonceUse,
 };
 pub use audit::AuditLogRepository;
 pub use containment::{ActionExecutor, ContainmentRepository, ExecutorDirectory};

@@ -8,6 +8,7 @@ use xdr_domain::agents::{EnrollmentRequest, HeartbeatInput};
 use xdr_service::AgentView;
 
 use super::detection::EventBody;
+use crate::extract::SignedBody;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -164,4 +165,11 @@ pub struct AgentQuery {
     pub limit: Option<u32>,
     #[param(pattern = "^[A-Za-z0-9_-]{22}$")]
     pub cursor: Option<String>,
+}
+
+impl SignedBody for HeartbeatRequest {}
+impl SignedBody for EmptyRequest {}
+/// The batch's ingest records the nonce in its own transaction.
+impl SignedBody for AgentEventsRequest {
+    const NONCE_IN_WRITE: bool = true;
 }

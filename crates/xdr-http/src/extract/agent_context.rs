@@ -11,6 +11,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use xdr_auth::ClientInfo;
+use xdr_domain::ports::NonceUse;
 use xdr_service::agents::{AgentCaller, SignedInput};
 
 use super::client::client_info;
@@ -24,6 +25,17 @@ pub struct Signed<T> {
     pub caller: AgentCaller,
     pub client: ClientInfo,
     pub body: T,
+    /// Recorded already, unless `T::NONCE_IN_WRITE`: then the handler must pass it to the
+    /// write that records it (a replay must never be served).
+    pub nonce: NonceUse,
+}
+
+/// The body of a signed route.
+pub trait SignedBody: DeserializeOwned {
+    /// The handler's single write records the nonce itself (`POST /agents/events`: one write
+    /// transaction per batch instead of two). Every other route has it recorded before the
+    /// handler runs.
+    const NONCE_IN_WRITE: bool = false;
 }
 
 fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
@@ -53,7 +65,7 @@ fn payload_error(e: &actix_web::Error) -> ApiError {
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Signed<T> {
+impl<T: SignedBody + 'static> FromRequest for Signed<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
@@ -79,7 +91,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for Signed<T> {
                 signature: header_str(&req, "x-signature"),
                 body: &bytes,
             };
-            let caller = state.agents.authenticate(input).await?;
+            let verified = state.agents.verify(input).await?;
+            if !T::NONCE_IN_WRITE {
+                state.agents.record_nonce(&verified).await?;
+            }
+            let caller = verified.caller;
             if let Some(limiter) = &state.agent_rate_limiter
                 && let Err(wait) = limiter.check(caller.agent_id.as_uuid())
             {
@@ -90,6 +106,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Signed<T> {
                 caller,
                 client: client_info(&req),
                 body,
+                nonce: verified.nonce,
             })
         })
     }

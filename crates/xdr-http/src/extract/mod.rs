@@ -5,7 +5,7 @@ mod auth_context;
 mod client;
 mod rate_limit;
 
-pub use agent_context::Signed;
+pub use agent_context::{Signed, SignedBody};
 pub use auth_context::{Admin, Analyst, AuthContext, Authorized, MinRole, SocLead, Viewer};
 pub use client::{Client, client_info};
 pub use rate_limit::AuthRateLimit;

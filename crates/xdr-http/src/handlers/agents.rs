@@ -66,11 +66,16 @@ pub async fn events(
     state: web::Data<AppState>,
     signed: Signed<AgentEventsRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let Signed { caller, body, .. } = signed;
+    let Signed {
+        caller,
+        body,
+        nonce,
+        ..
+    } = signed;
     let inputs: Vec<EventInput> = body.events.into_iter().map(Into::into).collect();
     let ack = state
         .agents
-        .ingest(&caller, body.batch_id.as_deref(), &inputs)
+        .ingest(&caller, &nonce, body.batch_id.as_deref(), &inputs)
         .await?;
     Ok(HttpResponse::Accepted().json(AgentEventsResponse {
         accepted: ack.accepted,

@@ -50,6 +50,8 @@ pub(crate) enum CrossTenant {
     /// At start-up, discovery scans a stopped server left queued or running become
     /// `interrupted`.
     ScanInterruption,
+    /// The periodic sweep of agent nonces too old to be replayed.
+    NoncePrune,
 }
 
 impl CrossTenant {
@@ -65,6 +67,7 @@ impl CrossTenant {
             CrossTenant::EnrollmentByTokenHash => "enrollment_by_token_hash",
             CrossTenant::AgentById => "agent_by_id",
             CrossTenant::ScanInterruption => "scan_interruption",
+            CrossTenant::NoncePrune => "nonce_prune",
         }
     }
 }

@@ -14,6 +14,8 @@ use super::webhooks::check;
 pub const HEARTBEAT_INTERVAL_SECONDS_RANGE: RangeInclusive<u64> = 5..=3600;
 pub const DISCONNECT_AFTER_SECONDS_RANGE: RangeInclusive<i64> = 30..=86_400;
 pub const AGENT_RATE_RANGE: RangeInclusive<u32> = 0..=1_000_000;
+/// At most a second, as for sessions: a revocation reaches every instance within it.
+pub const CREDENTIALS_CACHE_MS_RANGE: RangeInclusive<u64> = 0..=1000;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -26,6 +28,8 @@ pub struct AgentSettings {
     pub rate_limit_per_minute: u32,
     /// Requests allowed in a burst above that rate.
     pub rate_limit_burst: u32,
+    /// How long verified agent credentials are reused (0: read for every request).
+    pub credentials_cache_ms: u64,
 }
 
 impl Default for AgentSettings {
@@ -36,6 +40,7 @@ impl Default for AgentSettings {
             disconnect_after_seconds: DEFAULT_DISCONNECT_AFTER_SECONDS,
             rate_limit_per_minute: rate.per_minute.get(),
             rate_limit_burst: rate.burst.get(),
+            credentials_cache_ms: 1000,
         }
     }
 }
@@ -45,6 +50,7 @@ impl AgentSettings {
         AgentConfig {
             heartbeat_interval_seconds: self.heartbeat_interval_seconds,
             disconnect_after_seconds: self.disconnect_after_seconds,
+            credentials_cache: std::time::Duration::from_millis(self.credentials_cache_ms),
         }
     }
 
@@ -71,6 +77,11 @@ impl AgentSettings {
             "agents.rate_limit_per_minute",
             self.rate_limit_per_minute,
             AGENT_RATE_RANGE,
+        )?;
+        check(
+            "agents.credentials_cache_ms",
+            self.credentials_cache_ms,
+            CREDENTIALS_CACHE_MS_RANGE,
         )?;
         check(
             "agents.rate_limit_burst",

@@ -77,9 +77,11 @@ impl AgentService {
         let audit =
             by_principal(principal, AuditAction::AgentRevoked, RESOURCE_AGENT, client).resource(id);
         let ports = Arc::clone(&self.ports);
-        blocking::run(move || ports.agents.end_agent(org, id, AgentState::Revoked, audit))
-            .await?
-            .ok_or(AgentError::NotFound)?;
+        let ended =
+            blocking::run(move || ports.agents.end_agent(org, id, AgentState::Revoked, audit))
+                .await;
+        self.credentials.forget(id);
+        ended?.ok_or(AgentError::NotFound)?;
         tracing::info!(organization_id = %org, agent_id = %id, "agent revoked");
         Ok(())
     }

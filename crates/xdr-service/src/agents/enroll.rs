@@ -110,6 +110,11 @@ impl AgentService {
             Ok(applied) => {
                 tracing::info!(organization_id = %org, agent_id = %applied.agent.id,
                     enrollment = ?applied.enrollment, "agent enrolled");
+                // A re-enrollment replaced the agent's secret; a superseded agent stops.
+                self.credentials.forget(applied.agent.id);
+                if let Some(old) = applied.superseded {
+                    self.credentials.forget(old);
+                }
                 Ok(Enrolled {
                     agent_id: applied.agent.id,
                     agent_secret: secret,

@@ -3,6 +3,7 @@
 //! the users' view of the organization's agents (list, show, revoke).
 
 mod admin;
+mod cache;
 mod enroll;
 mod reports;
 mod signed;
@@ -20,7 +21,7 @@ use xdr_domain::{Clock, FieldErrors, RepoError};
 
 pub use enroll::Enrolled;
 pub use reports::{BatchAck, HeartbeatAck};
-pub use signed::{AgentCaller, SignedInput};
+pub use signed::{AgentCaller, SignedInput, Verified};
 
 /// `agents.*` settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +30,9 @@ pub struct AgentConfig {
     pub heartbeat_interval_seconds: u64,
     /// An active agent without a heartbeat for this long is shown as `disconnected`.
     pub disconnect_after_seconds: i64,
+    /// How long verified agent credentials are reused (0: read for every request). Other
+    /// instances see a revocation after at most this long.
+    pub credentials_cache: std::time::Duration,
 }
 
 impl Default for AgentConfig {
@@ -36,6 +40,7 @@ impl Default for AgentConfig {
         Self {
             heartbeat_interval_seconds: 30,
             disconnect_after_seconds: DEFAULT_DISCONNECT_AFTER_SECONDS,
+            credentials_cache: std::time::Duration::from_secs(1),
         }
     }
 }
@@ -99,6 +104,7 @@ pub struct AgentService {
     ports: Arc<AgentPorts>,
     clock: Arc<dyn Clock>,
     config: AgentConfig,
+    credentials: cache::CredentialsCache,
 }
 
 impl fmt::Debug for AgentService {
@@ -114,6 +120,7 @@ impl AgentService {
         Self {
             ports: Arc::new(ports),
             clock,
+            credentials: cache::CredentialsCache::new(config.credentials_cache),
             config,
         }
     }

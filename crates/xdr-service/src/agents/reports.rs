@@ -15,7 +15,7 @@ use xdr_domain::agents::{
 };
 use xdr_domain::audit::AuditAction;
 use xdr_domain::detection::{EventInput, validate_batch};
-use xdr_domain::ports::{BatchOutcome, HeartbeatOutcome};
+use xdr_domain::ports::{BatchOutcome, HeartbeatOutcome, NonceUse};
 use xdr_domain::{FieldErrors, IncidentId, RepoError};
 
 use super::enroll::RESOURCE_AGENT;
@@ -84,6 +84,7 @@ impl AgentService {
     pub async fn ingest(
         &self,
         caller: &AgentCaller,
+        nonce: &NonceUse,
         batch_id: Option<&str>,
         inputs: &[EventInput],
     ) -> Result<BatchAck, AgentError> {
@@ -110,11 +111,12 @@ impl AgentService {
                 e
             })
             .collect();
-        let (ports, agent) = (Arc::clone(&self.ports), caller.agent_id);
+        let (ports, agent, nonce) = (Arc::clone(&self.ports), caller.agent_id, nonce.clone());
         let outcome = blocking::run(move || {
-            let outcome = ports
-                .agents
-                .ingest_batch(org, agent, batch_id, events, now)?;
+            let outcome =
+                ports
+                    .agents
+                    .ingest_batch(org, agent, Some(&nonce), batch_id, events, now)?;
             if let BatchOutcome::Ingested(ingested) = &outcome {
                 let touched: Vec<IncidentId> = ingested
                     .incidents_opened
@@ -145,6 +147,9 @@ impl AgentService {
                 duplicate: true,
                 incidents_opened: Vec::new(),
             },
+            BatchOutcome::Replayed => {
+                return Err(AgentError::InvalidSignature("replayed nonce"));
+            }
         })
     }
 
@@ -154,6 +159,11 @@ impl AgentService {
         caller: &AgentCaller,
         client: &ClientInfo,
     ) -> Result<SecretToken, AgentError> {
+        if caller.signed_with_previous {
+            return Err(AgentError::InvalidSignature(
+                "rotation must be signed with the current secret",
+            ));
+        }
         let org = caller.organization_id;
         let secret = random_token();
         let key = decode_secret(secret.expose()).ok_or_else(|| {
@@ -177,6 +187,7 @@ impl AgentService {
                 .rotate_secret(org, agent, &sealed, until, audit)
         })
         .await?;
+        self.credentials.forget(caller.agent_id);
         if rotated {
             Ok(secret)
         } else {
@@ -199,6 +210,7 @@ impl AgentService {
                 .end_agent(org, agent, AgentState::Unenrolled, audit)
         })
         .await?;
+        self.credentials.forget(caller.agent_id);
         match ended {
             Some(a) if a.state == AgentState::Unenrolled => Ok(()),
             _ => Err(AgentError::InvalidSignature("the agent is not active")),

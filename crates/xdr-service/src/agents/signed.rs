@@ -10,7 +10,7 @@ use uuid::Uuid;
 use xdr_auth::agent_signature::{SignatureError, SignedRequest, verify};
 use xdr_auth::blocking;
 use xdr_domain::agents::agent_secret_binding;
-use xdr_domain::ports::{AgentCredentials, Sealer};
+use xdr_domain::ports::{AgentCredentials, NonceUse, Sealer};
 use xdr_domain::{AgentId, OrganizationId};
 
 use super::{AgentError, AgentService};
@@ -38,6 +38,16 @@ pub struct AgentCaller {
     pub agent_id: AgentId,
     pub instance_id: Uuid,
     pub hostname: String,
+    /// The request verified under the secret a rotation replaced (still in its overlap).
+    /// Such a request may do what the agent does, but not rotate again.
+    pub signed_with_previous: bool,
+}
+
+/// A request whose signature verified, with its nonce not yet recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub caller: AgentCaller,
+    pub nonce: NonceUse,
 }
 
 fn reason(e: &SignatureError) -> &'static str {
@@ -52,13 +62,13 @@ fn reason(e: &SignatureError) -> &'static str {
 }
 
 /// Checks `request` under the agent's current secret, else under the previous one while its
-/// overlap lasts. Returns the nonce to record.
+/// overlap lasts. Returns the nonce to record and whether the previous secret signed.
 pub(crate) fn verify_signature(
     sealer: &dyn Sealer,
     credentials: &AgentCredentials,
     request: &SignedRequest<'_>,
     now: DateTime<Utc>,
-) -> Result<String, AgentError> {
+) -> Result<(String, bool), AgentError> {
     let binding = agent_secret_binding(credentials.organization_id, credentials.agent.instance_id);
     let mut candidates = vec![&credentials.secret];
     if let Some((previous, until)) = &credentials.previous
@@ -67,14 +77,14 @@ pub(crate) fn verify_signature(
         candidates.push(previous);
     }
     let mut last = AgentError::InvalidSignature("signature mismatch");
-    for sealed in candidates {
+    for (index, sealed) in candidates.into_iter().enumerate() {
         let key = sealer.open(sealed, &binding).map_err(|e| {
             tracing::error!(agent_id = %credentials.agent.id, error = %e,
                 "an agent secret does not open");
             AgentError::InvalidSignature("the agent secret does not open")
         })?;
         match verify(key.expose(), request, now.timestamp()) {
-            Ok(verified) => return Ok(verified.nonce),
+            Ok(verified) => return Ok((verified.nonce, index > 0)),
             // Only a wrong tag may be the other secret's; the rest would fail again.
             Err(SignatureError::Mismatch) => {}
             Err(e) => return Err(AgentError::InvalidSignature(reason(&e))),
@@ -85,17 +95,61 @@ pub(crate) fn verify_signature(
 }
 
 impl AgentService {
-    /// The agent that signed `input`, or `InvalidSignature`.
+    /// The agent that signed `input` (nonce recorded), or `InvalidSignature`.
     pub async fn authenticate(&self, input: SignedInput<'_>) -> Result<AgentCaller, AgentError> {
+        let verified = self.verify(input).await?;
+        self.record_nonce(&verified).await?;
+        Ok(verified.caller)
+    }
+
+    /// Records a verified request's nonce; a nonce seen before is `InvalidSignature`. A
+    /// request whose nonce is not recorded here must be one whose write records it
+    /// (`ingest` does).
+    pub async fn record_nonce(&self, verified: &Verified) -> Result<(), AgentError> {
+        let (org, agent) = (verified.caller.organization_id, verified.caller.agent_id);
+        let nonce = verified.nonce.clone();
+        let now = self.clock.now();
+        let ports = Arc::clone(&self.ports);
+        let fresh = blocking::run(move || {
+            ports
+                .agents
+                .record_nonce(org, agent, &nonce.nonce, now, nonce.forget_before)
+        })
+        .await?;
+        if fresh {
+            Ok(())
+        } else {
+            Err(AgentError::InvalidSignature("replayed nonce"))
+        }
+    }
+
+    /// Forgets nonces too old to be replayed, in every organization (a periodic sweep).
+    pub async fn prune_nonces(&self) -> Result<u64, AgentError> {
+        let before = self.clock.now() - Duration::seconds(NONCE_MEMORY_SECONDS);
+        let ports = Arc::clone(&self.ports);
+        Ok(blocking::run(move || ports.agents.prune_nonces(before)).await?)
+    }
+
+    /// The agent that signed `input`, its nonce still to record (with `record_nonce`, or in
+    /// the request's own write).
+    pub async fn verify(&self, input: SignedInput<'_>) -> Result<Verified, AgentError> {
         let agent_id: AgentId = input
             .agent_id
             .ok_or(AgentError::InvalidSignature("X-Agent-Id is missing"))?
             .parse()
             .map_err(|_| AgentError::InvalidSignature("X-Agent-Id is not an agent id"))?;
-        let ports = Arc::clone(&self.ports);
-        let credentials = blocking::run(move || ports.agents.agent_credentials(agent_id))
-            .await?
-            .ok_or(AgentError::InvalidSignature("unknown agent"))?;
+        let credentials = match self.credentials.get(agent_id) {
+            Some(cached) => cached,
+            None => {
+                let ports = Arc::clone(&self.ports);
+                let read = blocking::run(move || ports.agents.agent_credentials(agent_id))
+                    .await?
+                    .ok_or(AgentError::InvalidSignature("unknown agent"))?;
+                let read = Arc::new(read);
+                self.credentials.put(agent_id, Arc::clone(&read));
+                read
+            }
+        };
         if !credentials.agent.may_sign_in() {
             return Err(AgentError::InvalidSignature("the agent is not active"));
         }
@@ -108,24 +162,20 @@ impl AgentService {
             signature: input.signature,
             body: input.body,
         };
-        let nonce = verify_signature(self.ports.sealer.as_ref(), &credentials, &request, now)?;
-        let org = credentials.organization_id;
-        let ports = Arc::clone(&self.ports);
-        let forget_before = now - Duration::seconds(NONCE_MEMORY_SECONDS);
-        let fresh = blocking::run(move || {
-            ports
-                .agents
-                .record_nonce(org, agent_id, &nonce, now, forget_before)
-        })
-        .await?;
-        if !fresh {
-            return Err(AgentError::InvalidSignature("replayed nonce"));
-        }
-        Ok(AgentCaller {
-            organization_id: org,
-            agent_id,
-            instance_id: credentials.agent.instance_id,
-            hostname: credentials.agent.hostname,
+        let (nonce, signed_with_previous) =
+            verify_signature(self.ports.sealer.as_ref(), &credentials, &request, now)?;
+        Ok(Verified {
+            caller: AgentCaller {
+                organization_id: credentials.organization_id,
+                agent_id,
+                instance_id: credentials.agent.instance_id,
+                hostname: credentials.agent.hostname.clone(),
+                signed_with_previous,
+            },
+            nonce: NonceUse {
+                nonce,
+                forget_before: now - Duration::seconds(NONCE_MEMORY_SECONDS),
+            },
         })
     }
 }

@@ -72,8 +72,9 @@ fn the_current_secret_verifies_and_names_the_nonce() {
     let s = sealer();
     let c = credentials(&s, &[1; 32]);
     let (ts, sig) = signed(&[1; 32], b"{}", now());
-    let nonce = verify_signature(&s, &c, &request(&ts, &sig, b"{}"), now()).unwrap();
+    let (nonce, previous) = verify_signature(&s, &c, &request(&ts, &sig, b"{}"), now()).unwrap();
     assert_eq!(nonce, NONCE);
+    assert!(!previous, "signed with the current secret");
     let tampered = verify_signature(&s, &c, &request(&ts, &sig, b"{ }"), now());
     assert!(matches!(tampered, Err(AgentError::InvalidSignature(_))));
     let other_key = signed(&[2; 32], b"{}", now());
@@ -89,7 +90,11 @@ fn the_previous_secret_verifies_only_during_the_overlap() {
     let until = now() + Duration::seconds(300);
     c.previous = Some((s.seal(&[9; 32], &binding).unwrap(), until));
     let (ts, sig) = signed(&[9; 32], b"x", now());
-    assert!(verify_signature(&s, &c, &request(&ts, &sig, b"x"), now()).is_ok());
+    let (_, previous) = verify_signature(&s, &c, &request(&ts, &sig, b"x"), now()).unwrap();
+    assert!(
+        previous,
+        "known to be the previous secret (it may not rotate)"
+    );
     let late = until + Duration::seconds(1);
     let (ts, sig) = signed(&[9; 32], b"x", late);
     let refused = verify_signature(&s, &c, &request(&ts, &sig, b"x"), late);

@@ -22,7 +22,7 @@ use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::detection::NewEvent;
 use xdr_domain::ports::{
     AgentCredentials, AgentFilter, AgentRepository, BatchOutcome, EnrolledAgent, HeartbeatOutcome,
-    RepoResult,
+    NonceUse, RepoResult,
 };
 use xdr_domain::secrets::SealedSecret;
 use xdr_domain::{AgentId, OrganizationId, PageRequest};
@@ -90,6 +90,11 @@ impl AgentRepository for SqlAgentRepository {
         })
     }
 
+    fn prune_nonces(&self, before: DateTime<Utc>) -> RepoResult<u64> {
+        self.db
+            .cross_tenant_write(CrossTenant::NoncePrune, |c| nonces::prune(c, before))
+    }
+
     fn heartbeat(
         &self,
         org: OrganizationId,
@@ -107,6 +112,7 @@ impl AgentRepository for SqlAgentRepository {
         &self,
         org: OrganizationId,
         agent: AgentId,
+        nonce: Option<&NonceUse>,
         batch_id: Option<Uuid>,
         events: Vec<NewEvent>,
         now: DateTime<Utc>,
@@ -114,6 +120,11 @@ impl AgentRepository for SqlAgentRepository {
         // Prepared before the write transaction, as `DetectionRepository::ingest` does.
         let batch = ingest::prepare_from_agent(&events, agent);
         self.db.tenant_write(org, |c| {
+            if let Some(n) = nonce
+                && !nonces::record(c, org, agent, &n.nonce, now, n.forget_before)?
+            {
+                return Ok(BatchOutcome::Replayed);
+            }
             batches::ingest_batch(c, org, agent, batch_id, &batch, events.len(), now)
         })
     }

@@ -11,21 +11,22 @@ use crate::error::DbResultExt;
 use crate::schema::{agent_nonces, agents};
 use crate::time::to_db;
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = agent_nonces)]
-struct NonceRow<'a> {
-    agent_id: String,
-    nonce: &'a str,
-    organization_id: String,
-    seen_at: chrono::NaiveDateTime,
-}
+/// One statement: a new (agent, nonce) pair is inserted; a pair seen before `forget_before`
+/// is taken up again (its timestamp was refused long ago, so this is a new request that chose
+/// the same nonce); a pair seen since is left alone, and nothing is counted: a replay.
+const RECORD_PG: &str = "INSERT INTO agent_nonces (agent_id, nonce, organization_id, seen_at) \
+    VALUES ($1, $2, $3, $4) ON CONFLICT (agent_id, nonce) DO UPDATE SET seen_at = EXCLUDED.seen_at \
+    WHERE agent_nonces.seen_at < $5";
+const RECORD_SQLITE: &str = "INSERT INTO agent_nonces (agent_id, nonce, organization_id, seen_at) \
+    VALUES (?, ?, ?, ?) ON CONFLICT (agent_id, nonce) DO UPDATE SET seen_at = excluded.seen_at \
+    WHERE agent_nonces.seen_at < ?";
 
-/// Inside the caller's write transaction: forgets the agent's nonces seen before
-/// `forget_before`, then records `nonce`. False when the agent used it already (a replay):
-/// the insert does nothing on the primary key (agent, nonce). PostgreSQL makes a concurrent
-/// insert of the same pair wait for the first and then do nothing. False too, with nothing
-/// written, when the agent is not the organization's: another organization never takes up
-/// (or learns about) an agent's nonces.
+/// Inside the caller's write transaction: records `nonce` for `agent`, forgetting a use of
+/// it before `forget_before`. False when the agent used it since (a replay). PostgreSQL makes
+/// a concurrent insert of the same pair wait for the first and then do nothing. False too,
+/// with nothing written, when the agent is not the organization's: another organization
+/// never takes up (or learns about) an agent's nonces. Old rows of every agent are removed
+/// by `prune` (a periodic sweep), not by requests.
 pub(super) fn record(
     conn: &mut AnyConnection,
     org: OrganizationId,
@@ -34,6 +35,7 @@ pub(super) fn record(
     now: DateTime<Utc>,
     forget_before: DateTime<Utc>,
 ) -> RepoResult<bool> {
+    use diesel::sql_types::{Text, Timestamp};
     let own_agent = agents::table
         .filter(agents::organization_id.eq(org.to_string()))
         .filter(agents::id.eq(agent.to_string()));
@@ -41,27 +43,28 @@ pub(super) fn record(
     if !known {
         return Ok(false);
     }
-    diesel::delete(
-        agent_nonces::table
-            .filter(agent_nonces::organization_id.eq(org.to_string()))
-            .filter(agent_nonces::agent_id.eq(agent.to_string()))
-            .filter(agent_nonces::seen_at.lt(to_db(forget_before))),
-    )
-    .execute(conn)
-    .repo()?;
-    let row = NonceRow {
-        agent_id: agent.to_string(),
-        nonce,
-        organization_id: org.to_string(),
-        seen_at: to_db(now),
+    let sql = match conn {
+        AnyConnection::Postgresql(_) => RECORD_PG,
+        AnyConnection::Sqlite(_) => RECORD_SQLITE,
     };
-    let insert = diesel::insert_into(agent_nonces::table)
-        .values(&row)
-        .on_conflict_do_nothing();
-    let inserted = match conn {
-        AnyConnection::Postgresql(pg) => insert.execute(pg),
-        AnyConnection::Sqlite(lite) => insert.execute(lite),
-    }
-    .repo()?;
-    Ok(inserted == 1)
+    let written = diesel::sql_query(sql)
+        .bind::<Text, _>(agent.to_string())
+        .bind::<Text, _>(nonce)
+        .bind::<Text, _>(org.to_string())
+        .bind::<Timestamp, _>(to_db(now))
+        .bind::<Timestamp, _>(to_db(forget_before))
+        .execute(conn)
+        .repo()?;
+    Ok(written == 1)
+}
+
+/// Across organizations: removes the nonces seen before `before` (no request that old is
+/// accepted any more; run every minute, each sweep removes about a minute of them). Returns
+/// how many.
+pub(super) fn prune(conn: &mut AnyConnection, before: DateTime<Utc>) -> RepoResult<u64> {
+    let removed =
+        diesel::delete(agent_nonces::table.filter(agent_nonces::seen_at.lt(to_db(before))))
+            .execute(conn)
+            .repo()?;
+    Ok(u64::try_from(removed).unwrap_or(u64::MAX))
 }
