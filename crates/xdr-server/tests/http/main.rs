@@ -14,6 +14,11 @@ mod common;
 mod config_support;
 mod log_capture;
 
+mod agents;
+mod agents_access;
+mod agents_enroll;
+mod agents_events;
+mod agents_signature;
 mod architecture;
 mod audit;
 mod audit_export;

@@ -17,6 +17,7 @@ pub use xdr_persistence::Backend;
 use xdr_persistence::test_support::TestDatabase;
 use xdr_service::webhooks::DeliveryConfig;
 
+pub mod agents;
 pub mod credentials;
 pub mod onboarding;
 pub mod receiver;
