@@ -46,6 +46,7 @@ mod input;
 mod inventory;
 mod invitations;
 mod isolation_matrix;
+mod isolation_onboarding;
 mod jwt_attacks;
 mod lockout;
 mod onboarding;
