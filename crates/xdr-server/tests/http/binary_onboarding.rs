@@ -218,6 +218,8 @@ fn a_new_organization_onboards_with_a_real_agent(backend: Backend) {
         setup.dir.join("prefix/bin/mini-xdr-agent").is_file(),
         "installed under the prefix"
     );
+    let dashboard = call(&server, t, "GET", "/api/v1/dashboard/summary", None);
+    assert_eq!(dashboard["active_agents"], 1, "{dashboard}");
 
     append_failed_logins(&log, 0, 25);
     until(

@@ -9,7 +9,7 @@ use xdr_domain::{EventId, OrganizationId};
 
 use crate::connection::AnyConnection;
 use crate::error::{DbResultExt, corrupt};
-use crate::schema::{events, incidents};
+use crate::schema::{agents, events, incidents};
 use crate::time::to_db;
 
 const DAY_HOURS: i64 = 24;
@@ -57,11 +57,20 @@ pub(crate) fn summary(
         .limit(i64::try_from(TOP_SOURCE_IPS).unwrap_or(10))
         .load(conn)
         .repo()?;
+    // Active as `GET /agents` shows it with the default window: a heartbeat in the last
+    // `DEFAULT_DISCONNECT_AFTER_SECONDS`.
+    let window = Duration::seconds(xdr_domain::agents::DEFAULT_DISCONNECT_AFTER_SECONDS);
+    let active_agents: i64 = agents::table
+        .filter(agents::organization_id.eq(org.to_string()))
+        .filter(agents::state.eq(xdr_domain::agents::AgentState::Active.as_str()))
+        .filter(agents::last_seen_at.ge(to_db(now - window)))
+        .count()
+        .get_result(conn)
+        .repo()?;
     Ok(DashboardSummary {
         open_by_severity,
         events_last_24h: unsigned(events_last_24h),
-        // Agents arrive with agent enrollment; until then no agent can be active.
-        active_agents: 0,
+        active_agents: unsigned(active_agents),
         top_source_ips: top.into_iter().map(|(ip, n)| (ip, unsigned(n))).collect(),
     })
 }
