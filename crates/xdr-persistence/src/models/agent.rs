@@ -4,13 +4,12 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use xdr_domain::agents::{Agent, NewAgentFacts};
-use xdr_domain::onboarding::EnrollmentToken;
 use xdr_domain::secrets::SealedSecret;
 use xdr_domain::{AgentId, EnrollmentTokenId, OrganizationId, RepoError};
 
 use super::parse_stored;
 use crate::error::corrupt;
-use crate::schema::{agent_secrets, agents, enrollment_tokens};
+use crate::schema::{agent_secrets, agents};
 use crate::time::{from_db, to_db};
 
 /// Every column of `agents`, in [`AgentRow`]'s field order.
@@ -216,66 +215,6 @@ pub(crate) fn sealed_key_version(sealed: &str, column: &str) -> Result<u32, Repo
         return Err(corrupt(column, "key version is not a canonical number"));
     }
     version.parse().map_err(|e| corrupt(column, e))
-}
-
-/// What a redemption reads of a token (never its hash).
-pub(crate) type RedeemedTokenColumns = (
-    enrollment_tokens::id,
-    enrollment_tokens::platform,
-    enrollment_tokens::label,
-    enrollment_tokens::created_by,
-    enrollment_tokens::created_at,
-    enrollment_tokens::expires_at,
-    enrollment_tokens::max_uses,
-    enrollment_tokens::uses,
-    enrollment_tokens::revoked_at,
-);
-pub(crate) const REDEEMED_TOKEN_COLUMNS: RedeemedTokenColumns = (
-    enrollment_tokens::id,
-    enrollment_tokens::platform,
-    enrollment_tokens::label,
-    enrollment_tokens::created_by,
-    enrollment_tokens::created_at,
-    enrollment_tokens::expires_at,
-    enrollment_tokens::max_uses,
-    enrollment_tokens::uses,
-    enrollment_tokens::revoked_at,
-);
-
-#[derive(Debug, Queryable)]
-pub(crate) struct RedeemedTokenRow {
-    pub id: String,
-    pub platform: String,
-    pub label: Option<String>,
-    pub created_by: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub expires_at: NaiveDateTime,
-    pub max_uses: i64,
-    pub uses: i64,
-    pub revoked_at: Option<NaiveDateTime>,
-}
-
-impl TryFrom<RedeemedTokenRow> for EnrollmentToken {
-    type Error = RepoError;
-
-    fn try_from(r: RedeemedTokenRow) -> Result<Self, RepoError> {
-        let use_count = |raw: i64, column: &str| u32::try_from(raw).map_err(|e| corrupt(column, e));
-        Ok(EnrollmentToken {
-            id: parse_stored(&r.id, "enrollment_tokens.id")?,
-            platform: parse_stored(&r.platform, "enrollment_tokens.platform")?,
-            label: r.label,
-            created_by: r
-                .created_by
-                .as_deref()
-                .map(|id| parse_stored(id, "enrollment_tokens.created_by"))
-                .transpose()?,
-            created_at: from_db(r.created_at),
-            expires_at: from_db(r.expires_at),
-            max_uses: use_count(r.max_uses, "enrollment_tokens.max_uses")?,
-            uses: use_count(r.uses, "enrollment_tokens.uses")?,
-            revoked_at: r.revoked_at.map(from_db),
-        })
-    }
 }
 
 #[cfg(test)]

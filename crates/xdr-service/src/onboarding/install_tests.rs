@@ -40,8 +40,7 @@ fn assigned(script: &str) -> Vec<String> {
     assert!(out.status.success(), "{out:?}");
     String::from_utf8(out.stdout)
         .unwrap()
-        .split('\0')
-        .filter(|s| !s.is_empty())
+        .split_terminator('\0')
         .map(str::to_owned)
         .collect()
 }
@@ -64,7 +63,15 @@ fn a_hostile_url_and_label_stay_data_in_the_posix_scripts() {
         Some("lab $(reboot) 'x'\nrm -rf /"),
     );
     for script in [&scripts.linux, &scripts.macos] {
-        assert!(!script.contains("{{"), "every placeholder filled: {script}");
+        for name in ["server", "file", "sha256", "label", "linux_file"] {
+            let placeholder = format!("{{{{{name}}}}}");
+            assert!(
+                !script.contains(&placeholder),
+                "{placeholder} filled: {script}"
+            );
+        }
+        // The URL's own "{{token}}" stays text: values are never scanned again.
+        assert!(script.contains("{{token}}") && script.contains("TOKEN='tok-en_123'"));
         let values = assigned(script);
         assert_eq!(
             values[0],

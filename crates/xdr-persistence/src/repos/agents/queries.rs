@@ -10,10 +10,8 @@ use xdr_domain::{AgentId, OrganizationId, PageRequest};
 
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
-use crate::models::agent::{
-    AGENT_COLUMNS, AGENT_SECRET_COLUMNS, AgentRow, AgentSecretRow, REDEEMED_TOKEN_COLUMNS,
-    RedeemedTokenRow,
-};
+use crate::models::agent::{AGENT_COLUMNS, AGENT_SECRET_COLUMNS, AgentRow, AgentSecretRow};
+use crate::models::onboarding::{TOKEN_COLUMNS, TokenRow};
 use crate::models::parse_stored;
 use crate::schema::{agent_secrets, agents, enrollment_tokens};
 
@@ -98,8 +96,8 @@ pub(super) fn token_by_hash(
     enrollment_tokens::table
         .filter(enrollment_tokens::organization_id.eq(org.to_string()))
         .filter(enrollment_tokens::token_hash.eq(token_hash))
-        .select(REDEEMED_TOKEN_COLUMNS)
-        .first::<RedeemedTokenRow>(conn)
+        .select(TOKEN_COLUMNS)
+        .first::<TokenRow>(conn)
         .optional()
         .repo()?
         .map(EnrollmentToken::try_from)
