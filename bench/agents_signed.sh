@@ -2,6 +2,7 @@
 # Issue 14's signed-ingest target: signed POST /agents/events batches of 100 from 50 simulated
 # agents against POST /events with the same batches (target: signed >= 80 % of bearer).
 # Usage: bench/agents_signed.sh [sqlite|postgres] [agents] [seconds]
+# NO_BATCH_ID=1: the signed batches carry no batch_id (isolates the de-duplication's cost).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BACKEND=${1:-sqlite}

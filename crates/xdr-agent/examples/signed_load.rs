@@ -59,7 +59,11 @@ async fn agent(url: String, token: String, deadline: Instant, sent: Arc<AtomicU6
     let mut round = 0;
     while Instant::now() < deadline {
         round += 1;
-        let body = json!({"batch_id": Uuid::new_v4(), "events": events(round)});
+        let body = if std::env::var_os("NO_BATCH_ID").is_some() {
+            json!({"events": events(round)})
+        } else {
+            json!({"batch_id": Uuid::new_v4(), "events": events(round)})
+        };
         let reply = client
             .send_events(&serde_json::to_vec(&body).unwrap())
             .await
