@@ -11,9 +11,10 @@ use crate::dto::agents::{
     AgentBody, AgentEventsRequest, AgentEventsResponse, AgentList, AgentQuery, EmptyRequest,
     EnrollRequest, EnrollResponse, HeartbeatRequest, HeartbeatResponse, RotateSecretResponse,
 };
-use crate::dto::page::{ListQuery, encode_cursor};
+use crate::dto::page::encode_cursor;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Admin, AuthRateLimit, Authorized, Client, Signed, Viewer};
+use crate::handlers::query::{page_of, parse_opt};
 use crate::state::AppState;
 
 /// Redeem an enrollment token for an agent identity (no user auth; rate-limited per IP).
@@ -125,22 +126,17 @@ pub async fn list(
     query: web::Query<AgentQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let status = match query.status.as_deref() {
-        None => None,
-        Some(s) => Some(s.parse::<AgentStatus>().map_err(|_| {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "status",
-                "must be one of pending, active, disconnected, revoked, unenrolled, superseded",
-            );
-            ApiError::validation(errors)
-        })?),
-    };
-    let page = ListQuery {
-        limit: query.limit,
-        cursor: query.cursor,
+    let mut errors = FieldErrors::new();
+    let status: Option<AgentStatus> = parse_opt(
+        &mut errors,
+        "status",
+        query.status.as_deref(),
+        "must be one of pending, active, disconnected, revoked, unenrolled, superseded",
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
     }
-    .page()?;
+    let page = page_of(query.limit, query.cursor)?;
     let page = state.agents.list(&auth.principal, status, page).await?;
     Ok(HttpResponse::Ok().json(AgentList {
         items: page.items.iter().map(AgentBody::from).collect(),

@@ -1,37 +1,23 @@
 //! `/api/v1/events`, `/incidents`, `/detection-rules`, `/dashboard/summary`.
 
 use std::net::IpAddr;
-use std::str::FromStr;
 
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
 use xdr_domain::detection::{EventFilter, EventInput, IncidentChange, IncidentFilter, RuleKind};
-use xdr_domain::{FieldErrors, IncidentId, Page, PageRequest, UserId};
+use xdr_domain::{FieldErrors, IncidentId, Page, UserId};
 use xdr_service::RuleChange;
 
+use super::query::{page_of, parse_opt};
 use crate::dto::detection::{
     DashboardView, EventList, EventQuery, EventView, IncidentDetailView, IncidentList,
     IncidentQuery, IncidentView, IngestRequest, IngestResponse, RuleList, RuleView,
     UpdateIncidentRequest, UpdateRuleRequest,
 };
-use crate::dto::page::{ListQuery, encode_cursor};
+use crate::dto::page::encode_cursor;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Analyst, Authorized, Client, SocLead, Viewer};
 use crate::state::AppState;
-
-/// Parses an optional query value, reporting `field` when it is not valid.
-fn parse_opt<T: FromStr>(
-    errors: &mut FieldErrors,
-    field: &str,
-    raw: Option<&str>,
-    problem: &str,
-) -> Option<T> {
-    raw.and_then(|v| errors.check(field, v.parse::<T>().map_err(|_| problem.to_owned())))
-}
-
-fn page_of(limit: Option<u32>, cursor: Option<String>) -> Result<PageRequest, ApiError> {
-    ListQuery { limit, cursor }.page()
-}
 
 /// Ingest 1–1000 events; answers 202 once they are durable (detection has run).
 #[utoipa::path(post, path = "/api/v1/events", tag = "detection", security(("bearer" = [])),

@@ -14,5 +14,6 @@ pub mod inventory;
 pub mod invitations;
 pub mod onboarding;
 pub mod organization;
+mod query;
 pub mod users;
 pub mod webhooks;

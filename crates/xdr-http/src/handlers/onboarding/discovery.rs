@@ -13,6 +13,7 @@ use crate::dto::onboarding::{
 use crate::dto::page::{ListQuery, encode_cursor};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Admin, Authorized, Client};
+use crate::handlers::query::{page_of, parse_opt};
 use crate::state::AppState;
 
 /// Start a scan: validated before any packet is sent, then run in the background.
@@ -102,23 +103,21 @@ pub async fn results(
     query: web::Query<AssetQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let priority = match query.priority.as_deref() {
-        None => None,
-        Some(p) => Some(p.parse::<AssetPriority>().map_err(|_| {
-            let mut errors = FieldErrors::new();
-            errors.add("priority", "must be one of critical, high, medium, low");
-            ApiError::validation(errors)
-        })?),
-    };
+    let mut errors = FieldErrors::new();
+    let priority: Option<AssetPriority> = parse_opt(
+        &mut errors,
+        "priority",
+        query.priority.as_deref(),
+        "must be one of critical, high, medium, low",
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
     let filter = AssetFilter {
         scan_id: query.scan_id.map(ScanId::from_uuid),
         priority,
     };
-    let page = ListQuery {
-        limit: query.limit,
-        cursor: query.cursor,
-    }
-    .page()?;
+    let page = page_of(query.limit, query.cursor)?;
     let page = state
         .onboarding
         .list_assets(&auth.principal, filter, page)
