@@ -33,11 +33,12 @@ fn events(round: u64) -> Vec<Value> {
         .collect()
 }
 
-async fn agent(url: String, token: String, deadline: Instant, sent: Arc<AtomicU64>) {
-    let client = AgentClient::new(&url, None).unwrap();
+/// One enrolled agent's credentials; enrollment is not part of what is measured.
+async fn enrolled(url: &str, token: &str) -> Credentials {
+    let client = AgentClient::new(url, None).unwrap();
     let enrolled = client
         .enroll(&EnrollRequest {
-            enrollment_token: &token,
+            enrollment_token: token,
             instance_id: Uuid::new_v4(),
             hostname: "load",
             platform: "linux",
@@ -48,14 +49,15 @@ async fn agent(url: String, token: String, deadline: Instant, sent: Arc<AtomicU6
         })
         .await
         .unwrap();
-    client
-        .set_credentials(&Credentials {
-            server_url: url,
-            ca_file: None,
-            agent_id: enrolled.agent_id,
-            agent_secret: enrolled.agent_secret,
-        })
-        .unwrap();
+    Credentials {
+        server_url: url.to_owned(),
+        ca_file: None,
+        agent_id: enrolled.agent_id,
+        agent_secret: enrolled.agent_secret,
+    }
+}
+
+async fn agent(client: AgentClient, deadline: Instant, sent: Arc<AtomicU64>) {
     let mut round = 0;
     while Instant::now() < deadline {
         round += 1;
@@ -72,8 +74,11 @@ async fn agent(url: String, token: String, deadline: Instant, sent: Arc<AtomicU6
     }
 }
 
-async fn user(url: String, access: String, deadline: Instant, sent: Arc<AtomicU64>) {
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+async fn user(
+    (http, url, access): (reqwest::Client, String, String),
+    deadline: Instant,
+    sent: Arc<AtomicU64>,
+) {
     let mut round = 0;
     while Instant::now() < deadline {
         round += 1;
@@ -90,16 +95,18 @@ async fn user(url: String, access: String, deadline: Instant, sent: Arc<AtomicU6
     }
 }
 
-async fn measure<F, Fut>(n: usize, seconds: u64, task: F) -> f64
+/// Runs `task` once per prepared sender, all at once, until `seconds` have passed; events/s.
+async fn measure<T, F, Fut>(senders: Vec<T>, seconds: u64, task: F) -> f64
 where
-    F: Fn(Instant, Arc<AtomicU64>) -> Fut,
+    F: Fn(T, Instant, Arc<AtomicU64>) -> Fut,
     Fut: std::future::Future<Output = ()> + Send + 'static,
 {
     let sent = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
-    let handles: Vec<_> = (0..n)
-        .map(|_| tokio::spawn(task(deadline, Arc::clone(&sent))))
+    let handles: Vec<_> = senders
+        .into_iter()
+        .map(|s| tokio::spawn(task(s, deadline, Arc::clone(&sent))))
         .collect();
     for h in handles {
         h.await.unwrap();
@@ -115,10 +122,27 @@ async fn main() {
     };
     let n: usize = rest.first().map_or(50, |s| s.parse().unwrap());
     let seconds: u64 = rest.get(1).map_or(10, |s| s.parse().unwrap());
-    let (u, t) = (url.clone(), token.clone());
-    let signed = measure(n, seconds, move |d, s| agent(u.clone(), t.clone(), d, s)).await;
-    let (u, a) = (url.clone(), access.clone());
-    let bearer = measure(n, seconds, move |d, s| user(u.clone(), a.clone(), d, s)).await;
+    // Every client is made (and every agent enrolled) before the clock starts: building
+    // a client loads TLS settings, which on one thread would stall the connections of the
+    // clients made before it.
+    // The clients that send are new ones: a connection left idle since enrollment may be
+    // closed by the server's keep-alive timeout just as a batch goes out on it.
+    let mut credentials = Vec::with_capacity(n);
+    for _ in 0..n {
+        credentials.push(enrolled(url, token).await);
+    }
+    let agents: Vec<_> = credentials
+        .iter()
+        .map(|c| AgentClient::signed(c).unwrap())
+        .collect();
+    let users: Vec<_> = (0..n)
+        .map(|_| {
+            let http = reqwest::Client::builder().no_proxy().build().unwrap();
+            (http, url.clone(), access.clone())
+        })
+        .collect();
+    let signed = measure(agents, seconds, agent).await;
+    let bearer = measure(users, seconds, user).await;
     println!("signed POST /agents/events: {signed:.0} events/s ({n} agents, batches of {BATCH})");
     println!("bearer POST /events:        {bearer:.0} events/s ({n} connections)");
     println!("ratio: {:.1} %", 100.0 * signed / bearer);

@@ -74,6 +74,11 @@ impl AgentClient {
         if is_loopback(&base) {
             builder = builder.no_proxy();
         }
+        if base.scheme() == "http" {
+            // No TLS is ever spoken (redirects are refused): leave the system's root
+            // certificates unloaded, which costs start-up time and memory.
+            builder = builder.tls_certs_only(Vec::new());
+        }
         if let Some(path) = ca_file {
             let pem = std::fs::read(path).map_err(|e| ClientError::CaFile(e.to_string()))?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)

@@ -10,7 +10,7 @@ use xdr_domain::{AgentId, OrganizationId};
 use crate::connection::AnyConnection;
 use crate::error::{DbResultExt, corrupt};
 use crate::models::agent::count_to_db;
-use crate::repos::detection::ingest::{self, PreparedBatch, lock_organization};
+use crate::repos::detection::ingest::{self, PreparedBatch};
 use crate::schema::agent_batches;
 use crate::time::to_db;
 
@@ -24,7 +24,8 @@ struct BatchRow {
     received_at: NaiveDateTime,
 }
 
-/// Inside the caller's write transaction: records `batch_id` (when given) and ingests
+/// Inside the caller's write transaction, which holds the organization's ingest lock
+/// (`lock_organization`, so this batch's row is ordered after any ingest in progress): records `batch_id` (when given) and ingests
 /// `batch` exactly as `DetectionRepository::ingest` does. A batch id the agent sent before
 /// answers with what the first one accepted, and nothing is stored.
 pub(super) fn ingest_batch(
@@ -37,14 +38,11 @@ pub(super) fn ingest_batch(
     now: DateTime<Utc>,
 ) -> RepoResult<BatchOutcome> {
     if let Some(batch_id) = batch_id {
-        // The ingest takes the same lock again; taking it first orders this batch's row after
-        // any ingest of the organization in progress.
-        lock_organization(conn, org)?;
         if let Some(accepted) = first_sending(conn, org, agent, batch_id, size, now)? {
             return Ok(BatchOutcome::Duplicate { accepted });
         }
     }
-    ingest::ingest(conn, org, batch, now).map(BatchOutcome::Ingested)
+    ingest::ingest_locked(conn, org, batch, now).map(BatchOutcome::Ingested)
 }
 
 /// Records the batch; `Some(accepted)` of the stored row when the agent sent it before.

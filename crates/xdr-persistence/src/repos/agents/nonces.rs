@@ -1,25 +1,30 @@
 //! Nonces of signed agent requests: shared by every server instance through the database.
 
 use chrono::{DateTime, Utc};
-use diesel::dsl::exists;
 use diesel::prelude::*;
 use xdr_domain::ports::RepoResult;
 use xdr_domain::{AgentId, OrganizationId};
 
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
-use crate::schema::{agent_nonces, agents};
+use crate::schema::agent_nonces;
 use crate::time::to_db;
 
 /// One statement: a new (agent, nonce) pair is inserted; a pair seen before `forget_before`
 /// is taken up again (its timestamp was refused long ago, so this is a new request that chose
-/// the same nonce); a pair seen since is left alone, and nothing is counted: a replay.
+/// the same nonce); a pair seen since is left alone, and nothing is counted: a replay. Nothing
+/// is written either when the agent is not the organization's (the `EXISTS`). SQLite needs the
+/// `WHERE` of an `INSERT ... SELECT` to read the `ON CONFLICT` that follows as an upsert.
 const RECORD_PG: &str = "INSERT INTO agent_nonces (agent_id, nonce, organization_id, seen_at) \
-    VALUES ($1, $2, $3, $4) ON CONFLICT (agent_id, nonce) DO UPDATE SET seen_at = EXCLUDED.seen_at \
+    SELECT $1, $2, $3, $4 WHERE EXISTS \
+    (SELECT 1 FROM agents WHERE agents.id = $1 AND agents.organization_id = $3) \
+    ON CONFLICT (agent_id, nonce) DO UPDATE SET seen_at = EXCLUDED.seen_at \
     WHERE agent_nonces.seen_at < $5";
 const RECORD_SQLITE: &str = "INSERT INTO agent_nonces (agent_id, nonce, organization_id, seen_at) \
-    VALUES (?, ?, ?, ?) ON CONFLICT (agent_id, nonce) DO UPDATE SET seen_at = excluded.seen_at \
-    WHERE agent_nonces.seen_at < ?";
+    SELECT ?1, ?2, ?3, ?4 WHERE EXISTS \
+    (SELECT 1 FROM agents WHERE agents.id = ?1 AND agents.organization_id = ?3) \
+    ON CONFLICT (agent_id, nonce) DO UPDATE SET seen_at = excluded.seen_at \
+    WHERE agent_nonces.seen_at < ?5";
 
 /// Inside the caller's write transaction: records `nonce` for `agent`, forgetting a use of
 /// it before `forget_before`. False when the agent used it since (a replay). PostgreSQL makes
@@ -36,13 +41,6 @@ pub(super) fn record(
     forget_before: DateTime<Utc>,
 ) -> RepoResult<bool> {
     use diesel::sql_types::{Text, Timestamp};
-    let own_agent = agents::table
-        .filter(agents::organization_id.eq(org.to_string()))
-        .filter(agents::id.eq(agent.to_string()));
-    let known: bool = diesel::select(exists(own_agent)).get_result(conn).repo()?;
-    if !known {
-        return Ok(false);
-    }
     let sql = match conn {
         AnyConnection::Postgresql(_) => RECORD_PG,
         AnyConnection::Sqlite(_) => RECORD_SQLITE,

@@ -82,6 +82,18 @@ pub(crate) fn ingest(
     now: DateTime<Utc>,
 ) -> RepoResult<IngestOutcome> {
     lock_organization(conn, org)?;
+    ingest_locked(conn, org, batch, now)
+}
+
+/// `ingest` in a transaction that already holds the organization's lock
+/// ([`lock_organization`]), taken first because other rows of the same write (an agent's
+/// nonce and batch) reference the organization.
+pub(crate) fn ingest_locked(
+    conn: &mut AnyConnection,
+    org: OrganizationId,
+    batch: &PreparedBatch,
+    now: DateTime<Utc>,
+) -> RepoResult<IngestOutcome> {
     let PreparedBatch { rows, tallies } = batch;
     insert_events(conn, rows)?;
     let settings: BTreeMap<RuleKind, RuleSettings> = rules::load(conn, org)?.into_iter().collect();
