@@ -37,10 +37,10 @@ pub(super) fn ingest_batch(
     size: usize,
     now: DateTime<Utc>,
 ) -> RepoResult<BatchOutcome> {
-    if let Some(batch_id) = batch_id {
-        if let Some(accepted) = first_sending(conn, org, agent, batch_id, size, now)? {
-            return Ok(BatchOutcome::Duplicate { accepted });
-        }
+    if let Some(batch_id) = batch_id
+        && let Some(accepted) = first_sending(conn, org, agent, batch_id, size, now)?
+    {
+        return Ok(BatchOutcome::Duplicate { accepted });
     }
     ingest::ingest_locked(conn, org, batch, now).map(BatchOutcome::Ingested)
 }
