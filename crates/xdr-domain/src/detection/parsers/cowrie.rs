@@ -3,49 +3,56 @@
 //! `cowrie.session.connect`. Attempted passwords are dropped from the stored record: an
 //! analyst needs to know an attempt happened, not to keep credentials someone may have typed.
 
-use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::ParseError;
+use super::fields::{first_port, first_text, iso_time, raw_record, text};
 use crate::detection::EventInput;
 
-fn text<'a>(object: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
-    object
-        .get(field)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
+/// Where a cowrie record keeps the fields that have other names elsewhere.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CowrieKeys {
+    /// The attacker's address: the first of these present.
+    pub src_ip: &'static [&'static str],
+    pub dst_port: &'static [&'static str],
 }
 
-fn port(object: &Map<String, Value>, field: &'static str) -> Result<Option<i64>, ParseError> {
-    match object.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or(ParseError::Malformed(field)),
-        Some(Value::String(s)) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| ParseError::Malformed(field)),
-        Some(_) => Err(ParseError::Malformed(field)),
-    }
+impl CowrieKeys {
+    /// cowrie's own names.
+    pub const COWRIE: Self = Self {
+        src_ip: &["src_ip"],
+        dst_port: &["dst_port"],
+    };
 }
 
 pub fn parse_cowrie_line(line: &str) -> Result<EventInput, ParseError> {
-    let Ok(Value::Object(mut object)) = serde_json::from_str::<Value>(line.trim()) else {
+    let Ok(Value::Object(object)) = serde_json::from_str::<Value>(line.trim()) else {
         return Err(ParseError::NotJson);
     };
+    parse_cowrie_object(object)
+}
+
+/// One record already read as JSON (a Splunk HEC envelope's `event`): not written back to
+/// text and read again.
+pub fn parse_cowrie_object(object: Map<String, Value>) -> Result<EventInput, ParseError> {
+    parse_cowrie_record(object, CowrieKeys::COWRIE)
+}
+
+pub(super) fn parse_cowrie_record(
+    object: Map<String, Value>,
+    keys: CowrieKeys,
+) -> Result<EventInput, ParseError> {
     let event_type = text(&object, "eventid").ok_or(ParseError::Missing("eventid"))?;
     if !event_type.starts_with("cowrie.") {
         return Err(ParseError::Unrecognized);
     }
     let event_type = event_type.to_owned();
-    let src_ip = text(&object, "src_ip")
+    let src_ip = first_text(&object, keys.src_ip)
         .ok_or(ParseError::Missing("src_ip"))?
         .to_owned();
     let occurred_at = match text(&object, "timestamp") {
-        Some(t) => Some(
-            DateTime::parse_from_rfc3339(t)
-                .map_err(|_| ParseError::Malformed("timestamp"))?
-                .with_timezone(&Utc),
-        ),
+        // cowrie writes `+0000` rather than `Z` when it does not run in UTC.
+        Some(t) => Some(iso_time(t).ok_or(ParseError::Malformed("timestamp"))?),
         None => None,
     };
     let message = if event_type == "cowrie.command.input" {
@@ -56,7 +63,7 @@ pub fn parse_cowrie_line(line: &str) -> Result<EventInput, ParseError> {
     .map(str::to_owned);
     let input = EventInput {
         dst_ip: text(&object, "dst_ip").map(str::to_owned),
-        dst_port: port(&object, "dst_port")?,
+        dst_port: first_port(&object, keys.dst_port)?,
         hostname: text(&object, "sensor").map(str::to_owned),
         username: text(&object, "username").map(str::to_owned),
         message,
@@ -65,9 +72,8 @@ pub fn parse_cowrie_line(line: &str) -> Result<EventInput, ParseError> {
         src_ip,
         raw: None,
     };
-    object.remove("password");
     Ok(super::within_limits(EventInput {
-        raw: Some(Value::Object(object).to_string()),
+        raw: Some(raw_record(object)),
         ..input
     }))
 }
@@ -114,6 +120,20 @@ mod tests {
         .unwrap();
         assert_eq!(connect.dst_port, Some(22));
         assert_eq!(connect.occurred_at, None);
+    }
+
+    #[test]
+    fn an_object_as_read_and_a_local_time_offset() {
+        let object: Map<String, Value> = serde_json::from_str(FAILED).unwrap();
+        assert_eq!(parse_cowrie_object(object), parse_cowrie_line(FAILED));
+        let local = parse_cowrie_line(
+            r#"{"eventid":"cowrie.session.connect","src_ip":"203.0.113.7","timestamp":"2026-12-02T11:15:30.5+0100"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            local.occurred_at.unwrap().to_rfc3339(),
+            "2026-12-02T10:15:30.500+00:00"
+        );
     }
 
     #[test]

@@ -3,6 +3,11 @@
 //! `EventInput`: it goes through `validate_batch` like any other event.
 
 pub mod cowrie;
+mod fields;
+pub mod format;
+pub mod generic;
+pub mod hec;
+pub mod legacy;
 pub mod sshd;
 
 use thiserror::Error;
@@ -10,7 +15,11 @@ use thiserror::Error;
 use super::EventInput;
 use super::event::{MAX_MESSAGE_LEN, MAX_RAW_LEN, MAX_TEXT_LEN};
 
-pub use cowrie::parse_cowrie_line;
+pub use cowrie::{parse_cowrie_line, parse_cowrie_object};
+pub use format::{HecContext, SourceFormat, parse_hec_event, parse_hec_raw_line};
+pub use generic::{parse_generic_line, parse_generic_object};
+pub use hec::{HecEnvelope, HecError, HecEvent, split_hec_events, split_hec_raw};
+pub use legacy::{LegacySourceType, parse_legacy_event};
 pub use sshd::parse_sshd_line;
 
 /// Keeps a parsed event within what `validate_batch` accepts, so that one long log line never

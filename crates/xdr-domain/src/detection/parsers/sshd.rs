@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 use super::ParseError;
+use super::fields::iso_time;
 use crate::detection::EventInput;
 
 pub const SSH_PORT: i64 = 22;
@@ -72,13 +73,6 @@ fn syslog_time(month: &str, day: &str, time: &str, now: DateTime<Utc>) -> Option
     } else {
         Some(this_year)
     }
-}
-
-fn iso_time(stamp: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(stamp)
-        .or_else(|_| DateTime::parse_from_str(stamp, "%Y-%m-%dT%H:%M:%S%.f%z"))
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Parses one line; `now` dates syslog stamps that carry no year.
