@@ -74,6 +74,10 @@ id_type!(
 );
 id_type!(EnrollmentTokenId);
 id_type!(
+    /// A log source's ingest token (agentless ingest).
+    IngestTokenId
+);
+id_type!(
     /// One discovery scan.
     ScanId
 );

@@ -26,8 +26,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Conflict, RepoError};
 pub use ids::{
     ActionLogId, AgentId, AssetId, AuditEntryId, CredentialId, EnrollmentTokenId, EventId,
-    IncidentId, InvitationId, LogSourceId, MlModelId, OrganizationId, PolicyId, ScanId, SessionId,
-    UserId, WebhookId,
+    IncidentId, IngestTokenId, InvitationId, LogSourceId, MlModelId, OrganizationId, PolicyId,
+    ScanId, SessionId, UserId, WebhookId,
 };
 pub use pagination::{Page, PageRequest};
 pub use validation::FieldErrors;

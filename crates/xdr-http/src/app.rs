@@ -13,11 +13,11 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::fallback;
-use crate::handlers::inventory::{log_sources, ml_models};
+use crate::handlers::inventory::{ingest_tokens, log_sources, ml_models};
 use crate::handlers::onboarding::{discovery, tokens, wizard};
 use crate::handlers::{
-    agents, audit, auth, containment, credentials, detection, downloads, health, invitations,
-    organization, users, webhooks,
+    agents, audit, auth, containment, credentials, detection, downloads, health, hec, invitations,
+    legacy_ingest, organization, users, webhooks,
 };
 use crate::json;
 use crate::metrics::Metrics;
@@ -53,6 +53,7 @@ pub fn app(
         .route("/readyz", web::get().to(health::readyz))
         .route("/metrics", web::get().to(health::metrics))
         .route("/downloads/{file}", web::get().to(downloads::download))
+        .configure(agentless_ingest)
         .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, ApiDoc::openapi()))
         .route("/docs", web::get().to(docs_redirect))
         .service(web::scope("/api/v1").configure(api_v1))
@@ -120,6 +121,9 @@ api_routes! {
     get "/log-sources/{id}" => log_sources::get,
     patch "/log-sources/{id}" => log_sources::update,
     delete "/log-sources/{id}" => log_sources::delete,
+    post "/log-sources/{id}/ingest-tokens" => ingest_tokens::create,
+    get "/log-sources/{id}/ingest-tokens" => ingest_tokens::list,
+    delete "/log-sources/{id}/ingest-tokens/{token_id}" => ingest_tokens::revoke,
     get "/ml-models" => ml_models::list,
     post "/ml-models" => ml_models::create,
     get "/ml-models/{id}" => ml_models::get,
@@ -162,7 +166,34 @@ pub const OPERATIONAL_ROUTES: &[(&str, &str)] = &[
     ("get", "/readyz"),
     ("get", "/metrics"),
     ("get", "/downloads/{file}"),
+    ("post", "/services/collector/event"),
+    ("post", "/services/collector/raw"),
+    ("get", "/services/collector/health"),
+    ("post", "/ingest/multi"),
 ];
+
+/// Agentless ingest outside `/api/v1`, where senders expect it: HEC's paths (with the aliases
+/// Splunk serves and senders use: `/services/collector` and the `/1.0` forms; Vector checks
+/// `/services/collector/health/1.0`) and the original system's `/ingest/multi`.
+fn agentless_ingest(cfg: &mut web::ServiceConfig) {
+    for path in [
+        "/services/collector/event",
+        "/services/collector/event/1.0",
+        "/services/collector",
+    ] {
+        cfg.route(path, web::post().to(hec::event));
+    }
+    for path in ["/services/collector/raw", "/services/collector/raw/1.0"] {
+        cfg.route(path, web::post().to(hec::raw));
+    }
+    for path in [
+        "/services/collector/health",
+        "/services/collector/health/1.0",
+    ] {
+        cfg.route(path, web::get().to(hec::health));
+    }
+    cfg.route("/ingest/multi", web::post().to(legacy_ingest::multi));
+}
 
 fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()

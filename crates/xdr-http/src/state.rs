@@ -1,13 +1,14 @@
 //! What handlers share: the services, built once by the server and passed in.
 
 use std::fmt;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use xdr_auth::AuthService;
 use xdr_domain::ports::HealthCheck;
 use xdr_service::{
     AdminService, AgentService, AuditService, ContainmentService, CredentialService,
-    DetectionService, InventoryService, OnboardingService, WebhookService,
+    DetectionService, IngestService, InventoryService, OnboardingService, WebhookService,
 };
 
 use crate::agent_rate_limit::{AgentRateLimitConfig, AgentRateLimiter};
@@ -20,6 +21,20 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 /// Default bound on one audit export's total time.
 pub const DEFAULT_EXPORT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// Default per-token limit of agentless ingest: cowrie posts one request per event, so a busy
+/// honeypot sends hundreds a second. 12,000 a minute sustained, bursts of 2,000.
+pub const DEFAULT_INGEST_RATE_LIMIT: AgentRateLimitConfig = AgentRateLimitConfig {
+    per_minute: non_zero(12_000),
+    burst: non_zero(2_000),
+};
+
+const fn non_zero(n: u32) -> NonZeroU32 {
+    match NonZeroU32::new(n) {
+        Some(n) => n,
+        None => NonZeroU32::MIN,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
     pub body_limit_bytes: usize,
@@ -30,6 +45,10 @@ pub struct HttpConfig {
     pub agent_rate_limit: Option<AgentRateLimitConfig>,
     /// An audit export still running after this long is cut off (its body aborted).
     pub export_timeout: std::time::Duration,
+    /// Agentless ingest (HEC, `/ingest/multi`): most bytes of a body, before and after gzip.
+    pub ingest_body_limit_bytes: usize,
+    /// Per-ingest-token limit of agentless ingest; `None` disables it.
+    pub ingest_rate_limit: Option<AgentRateLimitConfig>,
 }
 
 impl Default for HttpConfig {
@@ -40,6 +59,8 @@ impl Default for HttpConfig {
             rate_limit: None,
             agent_rate_limit: Some(AgentRateLimitConfig::default()),
             export_timeout: DEFAULT_EXPORT_TIMEOUT,
+            ingest_body_limit_bytes: DEFAULT_BODY_LIMIT,
+            ingest_rate_limit: Some(DEFAULT_INGEST_RATE_LIMIT),
         }
     }
 }
@@ -57,6 +78,7 @@ pub struct Services {
     pub webhooks: Arc<WebhookService>,
     pub agents: Arc<AgentService>,
     pub onboarding: Arc<OnboardingService>,
+    pub ingest: Arc<IngestService>,
 }
 
 impl fmt::Debug for Services {
@@ -77,12 +99,15 @@ pub struct AppState {
     pub webhooks: Arc<WebhookService>,
     pub agents: Arc<AgentService>,
     pub onboarding: Arc<OnboardingService>,
+    pub ingest: Arc<IngestService>,
     pub health: Arc<dyn HealthCheck>,
     pub config: HttpConfig,
     /// Built from `config.rate_limit` by [`AppState::new`]; shared by every worker.
     pub rate_limiter: Option<Arc<AuthRateLimiter>>,
     /// Built from `config.agent_rate_limit`.
     pub agent_rate_limiter: Option<Arc<AgentRateLimiter>>,
+    /// Built from `config.ingest_rate_limit`, keyed on the ingest token's id.
+    pub ingest_rate_limiter: Option<Arc<AgentRateLimiter>>,
     /// Request counts and latencies for `GET /metrics`.
     pub metrics: Arc<Metrics>,
 }
@@ -92,6 +117,9 @@ impl AppState {
         let rate_limiter = config.rate_limit.map(|c| Arc::new(AuthRateLimiter::new(c)));
         let agent_rate_limiter = config
             .agent_rate_limit
+            .map(|c| Arc::new(AgentRateLimiter::new(c)));
+        let ingest_rate_limiter = config
+            .ingest_rate_limit
             .map(|c| Arc::new(AgentRateLimiter::new(c)));
         Self {
             auth: services.auth,
@@ -104,10 +132,12 @@ impl AppState {
             webhooks: services.webhooks,
             agents: services.agents,
             onboarding: services.onboarding,
+            ingest: services.ingest,
             health,
             config,
             rate_limiter,
             agent_rate_limiter,
+            ingest_rate_limiter,
             metrics: Arc::new(Metrics::default()),
         }
     }

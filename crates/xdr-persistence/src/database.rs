@@ -157,6 +157,10 @@ impl Database {
         SqlInventoryRepository::new(self.clone())
     }
 
+    pub fn ingest(&self) -> crate::repos::SqlIngestRepository {
+        crate::repos::SqlIngestRepository::new(self.clone())
+    }
+
     pub fn agents(&self) -> crate::repos::SqlAgentRepository {
         crate::repos::SqlAgentRepository::new(self.clone())
     }

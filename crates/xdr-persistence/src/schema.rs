@@ -1,8 +1,10 @@
 //! The diesel schema, shared by both backends: ids are UUID strings in TEXT columns and
 //! timestamps are UTC `Timestamp`s (TEXT on SQLite, `TIMESTAMP` on PostgreSQL).
 
+mod ingest;
 mod onboarding;
 
+pub use ingest::{ingest_tokens, log_source_ingest};
 pub use onboarding::{
     agent_batches, agent_nonces, agent_secrets, agents, assets, discovery_scans, enrollment_tokens,
     onboarding_states,
@@ -95,6 +97,7 @@ diesel::table! {
         id -> Text,
         organization_id -> Text,
         agent_id -> Nullable<Text>,
+        log_source_id -> Nullable<Text>,
         event_type -> Text,
         src_ip -> Text,
         dst_ip -> Nullable<Text>,
@@ -302,6 +305,7 @@ diesel::table! {
 
 diesel::joinable!(events -> organizations (organization_id));
 diesel::joinable!(log_sources -> organizations (organization_id));
+diesel::joinable!(ingest_tokens -> log_sources (log_source_id));
 diesel::joinable!(ml_models -> organizations (organization_id));
 diesel::joinable!(incidents -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
@@ -339,4 +343,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     agent_nonces,
     agent_batches,
     assets,
+    ingest_tokens,
+    log_source_ingest,
 );

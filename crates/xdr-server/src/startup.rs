@@ -240,6 +240,8 @@ pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
         rate_limit: rate_limit(settings)?,
         agent_rate_limit: settings.agents.rate_limit(),
         export_timeout: std::time::Duration::from_secs(settings.audit.export_timeout_seconds),
+        ingest_body_limit_bytes: settings.ingest.max_body_bytes,
+        ingest_rate_limit: settings.ingest.rate_limit(),
     })
 }
 
@@ -273,6 +275,7 @@ pub fn app_state(settings: &Settings, database: &Database) -> Result<AppState, S
         http,
         webhooks: settings.webhooks.delivery_config(),
         agents: settings.agents.agent_config(),
+        ingest: settings.ingest.ingest_config(),
         onboarding: crate::config::onboarding::onboarding_config(
             &settings.discovery,
             &settings.downloads,

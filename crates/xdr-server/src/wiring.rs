@@ -15,9 +15,9 @@ use xdr_persistence::Database;
 use xdr_service::webhooks::{DeliveryConfig, DeliveryPorts, DeliveryStartError, WebhookDelivery};
 use xdr_service::{
     AdminService, AdminStore, AgentConfig, AgentPorts, AgentService, AuditService,
-    ContainmentExecutors, ContainmentService, CredentialService, DetectionService,
-    InventoryService, KeyRingSealer, OnboardingConfig, OnboardingPorts, OnboardingService,
-    WebhookService,
+    ContainmentExecutors, ContainmentService, CredentialService, DetectionService, IngestConfig,
+    IngestPorts, IngestService, InventoryService, KeyRingSealer, OnboardingConfig, OnboardingPorts,
+    OnboardingService, WebhookService,
 };
 
 use crate::webhooks::HttpTransport;
@@ -40,6 +40,7 @@ pub struct StateConfig {
     pub http: HttpConfig,
     pub webhooks: DeliveryConfig,
     pub agents: AgentConfig,
+    pub ingest: IngestConfig,
     pub onboarding: OnboardingConfig,
 }
 
@@ -66,6 +67,7 @@ pub fn build_state(
         http,
         webhooks,
         agents,
+        ingest,
         onboarding,
     } = config;
     let repos = database.repositories();
@@ -100,6 +102,16 @@ pub fn build_state(
         Arc::clone(&clock),
         agents,
     ));
+    let ingest_service = IngestService::new(
+        IngestPorts {
+            ingest: Arc::new(database.ingest()),
+            detection: Arc::clone(&repos.detection),
+            containment: Arc::clone(&repos.containment),
+            executors: executors.clone(),
+        },
+        Arc::clone(&clock),
+        ingest,
+    );
     let onboarding = OnboardingService::new(
         OnboardingPorts {
             onboarding: Arc::new(database.onboarding()),
@@ -162,6 +174,7 @@ pub fn build_state(
         webhooks: Arc::new(webhook_service),
         agents: agent_service,
         onboarding: Arc::new(onboarding),
+        ingest: Arc::new(ingest_service),
     };
     Ok(AppState::new(services, repos.health, http))
 }

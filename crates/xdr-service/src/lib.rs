@@ -12,6 +12,7 @@ pub mod containment;
 pub mod credentials;
 pub mod detection;
 pub mod identity;
+pub mod ingest;
 pub mod inventory;
 pub mod onboarding;
 pub mod webhooks;
@@ -24,6 +25,7 @@ pub use containment::{
 pub use credentials::{CredentialError, CredentialService, KeyRingSealer};
 pub use detection::{DetectionError, DetectionService, IncidentDetail, RuleChange};
 pub use identity::{AdminError, AdminService, AdminStore, IssuedInvitation};
+pub use ingest::{IngestConfig, IngestError, IngestPorts, IngestService};
 pub use inventory::{InventoryError, InventoryService};
 pub use onboarding::{OnboardingConfig, OnboardingError, OnboardingPorts, OnboardingService};
 pub use webhooks::{WebhookError, WebhookService};

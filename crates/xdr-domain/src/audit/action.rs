@@ -44,6 +44,8 @@ pub enum AuditAction {
     AgentSuperseded,
     AgentCloneDetected,
     AgentSecretRotated,
+    IngestTokenCreated,
+    IngestTokenRevoked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -51,7 +53,7 @@ pub enum AuditAction {
 pub struct UnknownAuditAction(pub String);
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 34] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::AuthRegister,
         AuditAction::AuthLogin,
         AuditAction::AuthLoginFailed,
@@ -86,6 +88,8 @@ impl AuditAction {
         AuditAction::AgentSuperseded,
         AuditAction::AgentCloneDetected,
         AuditAction::AgentSecretRotated,
+        AuditAction::IngestTokenCreated,
+        AuditAction::IngestTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -124,6 +128,8 @@ impl AuditAction {
             AuditAction::AgentSuperseded => "agent.superseded",
             AuditAction::AgentCloneDetected => "agent.clone_detected",
             AuditAction::AgentSecretRotated => "agent.secret_rotated",
+            AuditAction::IngestTokenCreated => "ingest_token.created",
+            AuditAction::IngestTokenRevoked => "ingest_token.revoked",
         }
     }
 }

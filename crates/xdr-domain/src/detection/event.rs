@@ -53,6 +53,8 @@ pub struct NewEvent {
 pub struct Event {
     pub event: NewEvent,
     pub agent_id: Option<String>,
+    /// The log source an agentless sender's ingest token belongs to.
+    pub log_source_id: Option<String>,
 }
 
 fn valid_event_type(t: &str) -> bool {
@@ -163,9 +165,48 @@ pub fn validate_batch(
     }
 }
 
+/// Validates each event on its own, for senders whose one bad record must not cost the rest
+/// (agentless ingest): the valid events, in order, with ids from one generator (increasing, as
+/// a batch's are), and each refused event's index with its problems (keyed as in
+/// [`validate_batch`]).
+pub fn validate_each(
+    org: OrganizationId,
+    inputs: &[EventInput],
+    now: DateTime<Utc>,
+) -> (Vec<NewEvent>, Vec<(usize, FieldErrors)>) {
+    let ids = EventIds::received_at(now);
+    let mut valid = Vec::with_capacity(inputs.len());
+    let mut refused = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match validate_batch(org, std::slice::from_ref(input), now) {
+            Ok(events) => valid.extend(events.into_iter().map(|mut e| {
+                e.id = ids.next_id();
+                e
+            })),
+            Err(errors) => refused.push((i, errors)),
+        }
+    }
+    (valid, refused)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_event_stands_alone() {
+        let now = Utc::now();
+        let bad = EventInput {
+            src_ip: "not-an-ip".into(),
+            ..input()
+        };
+        let (valid, refused) =
+            validate_each(OrganizationId::generate(), &[input(), bad, input()], now);
+        assert_eq!(valid.len(), 2);
+        assert!(valid[0].id < valid[1].id, "ids increase within a request");
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].0, 1);
+    }
 
     fn input() -> EventInput {
         EventInput {

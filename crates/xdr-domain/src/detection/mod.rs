@@ -14,7 +14,7 @@ pub mod window;
 
 pub use batch::{FiredReadings, IncidentWrites, fired, first_seen, plan};
 pub use dashboard::{DashboardSummary, TOP_SOURCE_IPS};
-pub use event::{EventInput, MAX_BATCH, NewEvent, validate_batch};
+pub use event::{EventInput, MAX_BATCH, NewEvent, validate_batch, validate_each};
 pub use event_id::EventIds;
 pub use incident::{
     ChangeRefused, EventFilter, Incident, IncidentChange, IncidentChangeOutcome, IncidentFilter,

@@ -10,6 +10,7 @@ mod containment;
 mod credentials;
 mod detection;
 mod identity;
+mod ingest;
 mod inventory;
 mod onboarding;
 mod webhooks;
@@ -28,6 +29,7 @@ pub use identity::{
     InvitationRepository, LoginThrottleRepository, OrganizationRepository, SessionRepository,
     UserRepository,
 };
+pub use ingest::IngestRepository;
 pub use inventory::InventoryRepository;
 pub use onboarding::{AssetFilter, OnboardingRecord, OnboardingRepository, OnboardingUpdate};
 pub use webhooks::WebhookRepository;

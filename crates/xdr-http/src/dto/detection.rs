@@ -64,6 +64,8 @@ pub struct EventView {
     pub id: Uuid,
     pub organization_id: Uuid,
     pub agent_id: Option<String>,
+    /// The log source whose ingest token brought the event (agentless ingest).
+    pub log_source_id: Option<String>,
     pub event_type: String,
     pub src_ip: String,
     pub dst_ip: Option<String>,
@@ -84,6 +86,7 @@ impl From<&Event> for EventView {
             id: e.id.as_uuid(),
             organization_id: e.organization_id.as_uuid(),
             agent_id: stored.agent_id.clone(),
+            log_source_id: stored.log_source_id.clone(),
             event_type: e.event_type.clone(),
             src_ip: e.src_ip.to_string(),
             dst_ip: e.dst_ip.map(|ip| ip.to_string()),

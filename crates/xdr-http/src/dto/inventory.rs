@@ -5,8 +5,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use xdr_domain::inventory::{
-    LogSource, LogSourceChangeInput, LogSourceInput, MlModel, MlModelChangeInput, MlModelInput,
+    IngestStatus, LogSource, LogSourceChangeInput, LogSourceInput, MlModel, MlModelChangeInput,
+    MlModelInput,
 };
+
+use crate::dto::ingest::IngestStatusView;
 
 /// `null` and absent differ for clearable fields: null clears.
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
@@ -77,10 +80,12 @@ pub struct LogSourceView {
     pub enabled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// What its agentless senders (ingest tokens) brought.
+    pub ingest: IngestStatusView,
 }
 
-impl From<&LogSource> for LogSourceView {
-    fn from(s: &LogSource) -> Self {
+impl LogSourceView {
+    pub fn new(s: &LogSource, ingest: &IngestStatus) -> Self {
         Self {
             id: s.id.as_uuid(),
             name: s.name.clone(),
@@ -90,6 +95,7 @@ impl From<&LogSource> for LogSourceView {
             enabled: s.enabled,
             created_at: s.created_at,
             updated_at: s.updated_at,
+            ingest: IngestStatusView::from(ingest),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod containment;
 pub mod credentials;
 pub mod detection;
 pub mod identity;
+pub mod ingest;
 pub mod inventory;
 pub mod onboarding;
 pub mod page;

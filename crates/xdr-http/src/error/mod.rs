@@ -18,6 +18,7 @@ mod containment;
 mod credentials;
 mod detection;
 mod identity;
+mod ingest;
 mod inventory;
 mod onboarding;
 mod webhooks;

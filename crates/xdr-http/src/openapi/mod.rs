@@ -7,11 +7,11 @@ mod error_responses;
 
 use error_responses::ErrorResponses;
 
-use crate::handlers::inventory::{log_sources, ml_models};
+use crate::handlers::inventory::{ingest_tokens, log_sources, ml_models};
 use crate::handlers::onboarding::{discovery, tokens, wizard};
 use crate::handlers::{
-    agents, audit, auth, containment, credentials, detection, downloads, health, invitations,
-    organization, users, webhooks,
+    agents, audit, auth, containment, credentials, detection, downloads, health, hec, invitations,
+    legacy_ingest, organization, users, webhooks,
 };
 
 #[derive(Debug, OpenApi)]
@@ -33,7 +33,8 @@ use crate::handlers::{
         credentials::delete,
         audit::list, audit::export, audit::verify,
         log_sources::list, log_sources::create, log_sources::get, log_sources::update,
-        log_sources::delete,
+        log_sources::delete, ingest_tokens::create, ingest_tokens::list, ingest_tokens::revoke,
+        hec::event, hec::raw, hec::health, legacy_ingest::multi,
         ml_models::list, ml_models::create, ml_models::get, ml_models::update, ml_models::delete,
         webhooks::get, webhooks::put, webhooks::rotate_secret, webhooks::delete,
         agents::enroll, agents::heartbeat, agents::events, agents::rotate_secret,
@@ -54,6 +55,7 @@ use crate::handlers::{
         (name = "inventory", description = "Log sources and ML model registry records"),
         (name = "onboarding", description = "The onboarding wizard, discovery scans and their assets, the deployment plan and enrollment tokens (admin)"),
         (name = "agents", description = "Agent enrollment, the signed agent routes (X-Agent-Id, X-Timestamp, X-Nonce, X-Signature) and the organization's agents"),
+        (name = "ingest", description = "Agentless ingest with a log source's ingest token: Splunk's HTTP Event Collector and the original system's /ingest/multi (docs/ingest.md)"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]
@@ -82,6 +84,15 @@ impl Modify for BearerAuth {
                 "X-Signature",
                 "Lower-case hex HMAC-SHA-256 with the agent secret; with X-Agent-Id, \
                  X-Timestamp and X-Nonce (docs/api.md, Signed requests)",
+            ))),
+        );
+        // An ingest token, as HEC senders present it.
+        components.add_security_scheme(
+            "splunk",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`Splunk <ingest token>` (or `Bearer <ingest token>`): a log source's ingest \
+                 token (docs/ingest.md)",
             ))),
         );
     }

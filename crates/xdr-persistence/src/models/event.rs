@@ -14,6 +14,7 @@ pub(crate) type EventColumns = (
     events::id,
     events::organization_id,
     events::agent_id,
+    events::log_source_id,
     events::event_type,
     events::src_ip,
     events::dst_ip,
@@ -29,6 +30,7 @@ pub(crate) const EVENT_COLUMNS: EventColumns = (
     events::id,
     events::organization_id,
     events::agent_id,
+    events::log_source_id,
     events::event_type,
     events::src_ip,
     events::dst_ip,
@@ -47,6 +49,7 @@ pub(crate) struct EventRow {
     pub id: String,
     pub organization_id: String,
     pub agent_id: Option<String>,
+    pub log_source_id: Option<String>,
     pub event_type: String,
     pub src_ip: String,
     pub dst_ip: Option<String>,
@@ -65,6 +68,7 @@ impl From<&NewEvent> for EventRow {
             id: e.id.to_string(),
             organization_id: e.organization_id.to_string(),
             agent_id: None,
+            log_source_id: None,
             event_type: e.event_type.clone(),
             src_ip: e.src_ip.to_string(),
             dst_ip: e.dst_ip.map(|ip| ip.to_string()),
@@ -108,6 +112,7 @@ impl TryFrom<EventRow> for Event {
                 received_at: row.received_at.utc(),
             },
             agent_id: row.agent_id,
+            log_source_id: row.log_source_id,
         })
     }
 }

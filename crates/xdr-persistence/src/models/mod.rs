@@ -12,6 +12,7 @@ mod credential;
 mod credential_secret;
 mod event;
 mod incident;
+pub(crate) mod ingest;
 mod inventory;
 mod invitation;
 pub(crate) mod onboarding;

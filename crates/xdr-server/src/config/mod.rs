@@ -10,6 +10,7 @@
 mod agents;
 mod env;
 mod error;
+mod ingest;
 mod jwt_keys;
 mod keys_file;
 mod load;
@@ -24,6 +25,7 @@ mod webhooks;
 pub use agents::AgentSettings;
 pub use env::ENV_PREFIX;
 pub use error::ConfigError;
+pub use ingest::IngestSettings;
 pub use jwt_keys::{ResolvedJwtKeys, resolve_jwt_keys};
 pub use keys_file::{JWT_KEYS_FILE_NAME, ensure_private_dir, rotate_jwt_key};
 pub use load::{CliOverrides, default_database_url, load};

@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::agents::AgentSettings;
+use super::ingest::IngestSettings;
 use super::onboarding::{DiscoverySettings, DownloadSettings};
 use super::secrets::{DatabaseUrl, SecretString};
 use super::webhooks::WebhookSettings;
@@ -51,6 +52,7 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub webhooks: WebhookSettings,
     pub agents: AgentSettings,
+    pub ingest: IngestSettings,
     pub discovery: DiscoverySettings,
     pub downloads: DownloadSettings,
 }

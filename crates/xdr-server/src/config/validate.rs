@@ -88,6 +88,7 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
 
     settings.webhooks.validate()?;
     settings.agents.validate()?;
+    settings.ingest.validate()?;
     settings.discovery.validate()?;
     super::onboarding::check_public_url(&settings.server.public_url)?;
 

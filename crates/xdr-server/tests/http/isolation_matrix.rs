@@ -17,6 +17,22 @@ const NOT_TENANT_ROUTES: &[(&str, &str, &str)] = &[
     ("get", "/healthz", "liveness, no data"),
     ("get", "/readyz", "readiness, no data"),
     (
+        "post",
+        "/services/collector/event",
+        "an ingest token only (a user's token is refused); covered by tests/http/ingest",
+    ),
+    (
+        "post",
+        "/services/collector/raw",
+        "an ingest token only (a user's token is refused); covered by tests/http/ingest",
+    ),
+    ("get", "/services/collector/health", "HEC's health, no data"),
+    (
+        "post",
+        "/ingest/multi",
+        "an ingest token only (a user's token is refused); covered by tests/http/ingest",
+    ),
+    (
         "get",
         "/metrics",
         "process-wide request counters, no tenant data",
@@ -82,6 +98,7 @@ fn sample_body(method: &str, path: &str) -> Option<Value> {
         ("patch", "/api/v1/credentials/{id}") => json!({"name": "renamed by A"}),
         ("post", "/api/v1/log-sources") => json!({"name": "A source", "source_type": "syslog"}),
         ("patch", "/api/v1/log-sources/{id}") => json!({"enabled": false, "name": "A was here"}),
+        ("post", "/api/v1/log-sources/{id}/ingest-tokens") => json!({"label": "A's token"}),
         ("post", "/api/v1/ml-models") => {
             json!({"name": "A model", "kind": "lstm", "version": "1", "metrics": {"auc": 0.5}})
         }
@@ -177,6 +194,23 @@ async fn isolation_matrix(backend: Backend) {
     .await
     .body["id"]
         .clone();
+    let b_token = send(
+        &app,
+        post(
+            &format!(
+                "/api/v1/log-sources/{}/ingest-tokens",
+                b_source.as_str().unwrap()
+            ),
+            Some(&b.access),
+            json!({"label": "B sender"}),
+        ),
+    )
+    .await
+    .body;
+    let b_tokens_path = format!(
+        "/api/v1/log-sources/{}/ingest-tokens",
+        b_source.as_str().unwrap()
+    );
     let b_model = send(
         &app,
         post(
@@ -237,6 +271,11 @@ async fn isolation_matrix(backend: Backend) {
         ("/api/v1/incidents/{id}", b_incident),
         ("/api/v1/containment-policies/{id}", b_policy),
         ("/api/v1/credentials/{id}", b_credential),
+        ("/api/v1/log-sources/{id}/ingest-tokens", b_source.clone()),
+        (
+            "/api/v1/log-sources/{id}/ingest-tokens/{token_id}",
+            b_source.clone(),
+        ),
         ("/api/v1/log-sources/{id}", b_source),
         ("/api/v1/ml-models/{id}", b_model),
         ("/api/v1/auth/sessions/{id}", b_session),
@@ -250,8 +289,10 @@ async fn isolation_matrix(backend: Backend) {
         .chain([b.org_id.clone(), b.user_id.clone()])
         .chain(["hooks.globex.example".to_owned()])
         .chain([b_webhook["secret"].as_str().unwrap().to_owned()])
+        .chain(["id", "token"].map(|k| b_token[k].as_str().unwrap().to_owned()))
         .collect();
     let before = snapshot(&app, &b).await;
+    let b_tokens_before = send(&app, get(&b_tokens_path, Some(&b.access))).await.body;
 
     let doc = send(&app, get("/api/openapi.json", None)).await.body;
     let mut routes: Vec<(&String, &Value, &str)> = Vec::new();
@@ -291,6 +332,7 @@ async fn isolation_matrix(backend: Backend) {
             uri = uri.replace("{id}", &id);
         }
         uri = uri.replace("{rule}", "ssh_brute_force");
+        uri = uri.replace("{token_id}", b_token["id"].as_str().unwrap());
         let mut req = TestRequest::default()
             .method(method.to_uppercase().parse().unwrap())
             .uri(&uri)
@@ -334,6 +376,8 @@ async fn isolation_matrix(backend: Backend) {
     }
     let after = snapshot(&app, &b).await;
     assert_eq!(before, after, "organization B's data changed");
+    let b_tokens_after = send(&app, get(&b_tokens_path, Some(&b.access))).await.body;
+    assert_eq!(b_tokens_before, b_tokens_after, "B's ingest tokens changed");
     eprintln!("isolation matrix covered {covered} route x method pairs on {backend:?}");
     assert!(covered >= 20, "only {covered} routes covered");
 }

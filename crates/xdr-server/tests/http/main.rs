@@ -42,6 +42,7 @@ mod credentials_integrity;
 mod credentials_rotation;
 mod credentials_secrets;
 mod incidents;
+mod ingest;
 mod input;
 mod inventory;
 mod invitations;

@@ -2,7 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
+use xdr_auth::Principal;
 use xdr_domain::LogSourceId;
+use xdr_domain::inventory::{IngestStatus, LogSource};
 
 use crate::dto::inventory::{
     CreateLogSourceRequest, LogSourceList, LogSourceView, UpdateLogSourceRequest,
@@ -11,6 +13,17 @@ use crate::dto::page::{ListQuery, encode_cursor};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Authorized, SocLead, Viewer};
 use crate::state::AppState;
+
+/// A log source with its ingest status.
+async fn view(
+    state: &AppState,
+    principal: &Principal,
+    source: &LogSource,
+) -> Result<HttpResponse, ApiError> {
+    let statuses = state.ingest.statuses(principal, vec![source.id]).await?;
+    let status = statuses.get(&source.id).cloned().unwrap_or_default();
+    Ok(HttpResponse::Ok().json(LogSourceView::new(source, &status)))
+}
 
 /// Log sources of the caller's organization, newest first.
 #[utoipa::path(get, path = "/api/v1/log-sources", tag = "inventory", security(("bearer" = [])),
@@ -25,8 +38,15 @@ pub async fn list(
         .inventory
         .list_log_sources(&auth.principal, page)
         .await?;
+    let ids = page.items.iter().map(|s| s.id).collect();
+    let statuses = state.ingest.statuses(&auth.principal, ids).await?;
+    let items = page
+        .items
+        .iter()
+        .map(|s| LogSourceView::new(s, &statuses.get(&s.id).cloned().unwrap_or_default()))
+        .collect();
     Ok(HttpResponse::Ok().json(LogSourceList {
-        items: page.items.iter().map(LogSourceView::from).collect(),
+        items,
         next_cursor: page.next_before.map(encode_cursor),
     }))
 }
@@ -45,7 +65,7 @@ pub async fn create(
         .inventory
         .create_log_source(&auth.principal, body.into_inner().into())
         .await?;
-    Ok(HttpResponse::Created().json(LogSourceView::from(&source)))
+    Ok(HttpResponse::Created().json(LogSourceView::new(&source, &IngestStatus::default())))
 }
 
 /// One log source.
@@ -59,7 +79,7 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let id = LogSourceId::from_uuid(id.into_inner());
     let source = state.inventory.log_source(&auth.principal, id).await?;
-    Ok(HttpResponse::Ok().json(LogSourceView::from(&source)))
+    view(&state, &auth.principal, &source).await
 }
 
 /// Change a log source (soc_lead); `null` clears `hostname` or `description`.
@@ -80,7 +100,7 @@ pub async fn update(
         .inventory
         .update_log_source(&auth.principal, id, body.into_inner().into())
         .await?;
-    Ok(HttpResponse::Ok().json(LogSourceView::from(&source)))
+    view(&state, &auth.principal, &source).await
 }
 
 /// Remove a log source (soc_lead).

@@ -13,7 +13,7 @@ use xdr_domain::detection::{
     WindowKey, tally_batch,
 };
 use xdr_domain::ports::{IngestOutcome, RepoResult};
-use xdr_domain::{AgentId, OrganizationId};
+use xdr_domain::{AgentId, LogSourceId, OrganizationId};
 
 use super::chunks::for_fixed_chunks;
 use super::{incidents_store, rules, window_counts, windows};
@@ -71,6 +71,17 @@ pub(crate) fn prepare_from_agent(batch: &[NewEvent], agent: AgentId) -> Prepared
     let agent = agent.to_string();
     for row in &mut prepared.rows {
         row.agent_id = Some(agent.clone());
+    }
+    prepared
+}
+
+/// [`prepare`], the rows carrying the log source an ingest token fed them into (agentless
+/// ingest).
+pub(crate) fn prepare_from_source(batch: &[NewEvent], source: LogSourceId) -> PreparedBatch {
+    let mut prepared = prepare(batch);
+    let source = source.to_string();
+    for row in &mut prepared.rows {
+        row.log_source_id = Some(source.clone());
     }
     prepared
 }

@@ -156,6 +156,7 @@ fn state_for(
         http,
         webhooks,
         agents: xdr_service::AgentConfig::default(),
+        ingest: xdr_service::IngestConfig::default(),
         onboarding: onboarding_config(),
     };
     xdr_server::wiring::build_state(&db.database(), config, clock).unwrap()

@@ -1,0 +1,141 @@
+//! The one path every agentless event takes: each record validated on its own (one bad record
+//! never costs the rest), the valid ones stored and detected on in transactions of at most
+//! `MAX_BATCH` events, the request's counts added to its log source's status in the same
+//! transactions, and the containment policies run on what they opened or grew.
+
+use std::sync::Arc;
+
+use xdr_auth::blocking;
+use xdr_domain::IncidentId;
+use xdr_domain::detection::{EventInput, MAX_BATCH, validate_each};
+use xdr_domain::inventory::{IngestSource, IngestTally};
+use xdr_domain::validation::FieldErrors;
+
+use super::{IngestError, IngestService};
+use crate::containment::apply_policies;
+
+/// How many rejection reasons a report lists (the counts cover all of them).
+const MAX_ERRORS: usize = 10;
+
+/// What one request brought.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestReport {
+    pub received: usize,
+    pub stored: usize,
+    pub rejected: usize,
+    /// The first rejections, `"event N: reason"` (N counts from 0 in the request).
+    pub errors: Vec<String>,
+    pub incidents_opened: Vec<IncidentId>,
+    pub incidents_updated: Vec<IncidentId>,
+}
+
+/// `events[0].src_ip: is not an IP address` without the batch's prefix.
+fn describe(errors: &FieldErrors) -> String {
+    errors
+        .iter()
+        .map(|(field, problems)| {
+            let field = field.split_once('.').map_or(field.as_str(), |(_, f)| f);
+            format!("{field}: {}", problems.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl IngestService {
+    /// Stores what parsed (`Ok`) and counts what did not (`Err` with the reason).
+    pub(super) async fn store(
+        &self,
+        source: &IngestSource,
+        parsed: Vec<Result<EventInput, String>>,
+    ) -> Result<IngestReport, IngestError> {
+        let now = self.clock.now();
+        let org = source.organization_id;
+        let received = parsed.len();
+        let mut refusals: Vec<(usize, String)> = Vec::new();
+        let mut inputs = Vec::with_capacity(received);
+        let mut positions = Vec::with_capacity(received);
+        for (i, record) in parsed.into_iter().enumerate() {
+            match record {
+                Ok(input) => {
+                    inputs.push(input);
+                    positions.push(i);
+                }
+                Err(reason) => refusals.push((i, reason)),
+            }
+        }
+        let (valid, invalid) = validate_each(org, &inputs, now);
+        for (k, errors) in invalid {
+            refusals.push((positions.get(k).copied().unwrap_or(k), describe(&errors)));
+        }
+        refusals.sort_by_key(|(i, _)| *i);
+        let errors: Vec<String> = refusals
+            .iter()
+            .map(|(i, reason)| format!("event {i}: {reason}"))
+            .collect();
+        let rejected = errors.len();
+        let stored = valid.len();
+        let mut chunks: Vec<Vec<_>> = Vec::new();
+        let mut valid = valid.into_iter().peekable();
+        while valid.peek().is_some() {
+            chunks.push(valid.by_ref().take(MAX_BATCH).collect());
+        }
+        if chunks.is_empty() {
+            chunks.push(Vec::new());
+        }
+        let first = IngestTally {
+            received: 0,
+            parsed: 0,
+            rejected: rejected as u64,
+            last_error: errors.last().cloned(),
+        };
+        let (ports, source_owned) = (Arc::clone(&self.ports), source.clone());
+        let (opened, updated) = blocking::run(move || {
+            let (mut opened, mut updated) = (Vec::new(), Vec::new());
+            for (n, chunk) in chunks.into_iter().enumerate() {
+                let size = chunk.len() as u64;
+                let tally = if n == 0 {
+                    IngestTally {
+                        received: size + first.rejected,
+                        parsed: size,
+                        ..first.clone()
+                    }
+                } else {
+                    IngestTally {
+                        received: size,
+                        parsed: size,
+                        ..IngestTally::default()
+                    }
+                };
+                let outcome = ports
+                    .ingest
+                    .ingest_from_source(&source_owned, chunk, &tally, now)?;
+                let touched: Vec<IncidentId> = outcome
+                    .incidents_opened
+                    .iter()
+                    .chain(&outcome.incidents_updated)
+                    .copied()
+                    .collect();
+                apply_policies(
+                    ports.detection.as_ref(),
+                    ports.containment.as_ref(),
+                    ports.executors.as_ref(),
+                    org,
+                    &touched,
+                    now,
+                )?;
+                opened.extend(outcome.incidents_opened);
+                updated.extend(outcome.incidents_updated);
+            }
+            Ok((opened, updated))
+        })
+        .await?;
+        Ok(IngestReport {
+            received,
+            stored,
+            rejected,
+            errors: errors.into_iter().take(MAX_ERRORS).collect(),
+            incidents_opened: opened,
+            incidents_updated: updated,
+        })
+    }
+}
