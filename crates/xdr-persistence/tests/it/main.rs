@@ -18,6 +18,7 @@ mod detection_batch;
 mod detection_windows;
 mod events_store;
 mod health;
+mod ingest;
 mod invitations;
 mod migrations;
 mod onboarding;

@@ -51,6 +51,22 @@ pub(crate) fn lock_head(
     }
 }
 
+/// An audit entry must go to the chain of the organization whose data it records: a use case
+/// that passes another organization's entry is refused on both backends (row-level security
+/// would refuse it on PostgreSQL only).
+pub(crate) fn same_organization(
+    org: xdr_domain::OrganizationId,
+    audit: &NewAuditEntry,
+) -> RepoResult<()> {
+    if audit.organization_id == org {
+        Ok(())
+    } else {
+        Err(xdr_domain::RepoError::Internal(
+            "the audit entry belongs to another organization".into(),
+        ))
+    }
+}
+
 /// Appends `entry` to its organization's chain inside the caller's write transaction, so that
 /// it commits or rolls back with the change it records.
 pub(crate) fn append_in_tx(

@@ -6,7 +6,7 @@ mod prune;
 mod query;
 mod verify;
 
-pub(crate) use chain::append_in_tx;
+pub(crate) use chain::{append_in_tx, same_organization};
 
 use chrono::{DateTime, Utc};
 use xdr_domain::OrganizationId;

@@ -13,7 +13,7 @@ use crate::error::DbResultExt;
 use crate::models::ingest::{
     INGEST_TOKEN_COLUMNS, IngestTokenRow, NewIngestTokenRow, SourceRow, ingest_source,
 };
-use crate::repos::audit::append_in_tx;
+use crate::repos::audit::{append_in_tx, same_organization};
 use crate::schema::{ingest_tokens, log_sources};
 use crate::time::to_db;
 
@@ -35,6 +35,7 @@ pub(super) fn create(
     token_hash: &str,
     audit: &NewAuditEntry,
 ) -> RepoResult<bool> {
+    same_organization(org, audit)?;
     if !source_exists(conn, org, token.log_source_id)? {
         return Ok(false);
     }
@@ -76,6 +77,7 @@ pub(super) fn revoke(
     now: DateTime<Utc>,
     audit: &NewAuditEntry,
 ) -> RepoResult<bool> {
+    same_organization(org, audit)?;
     let revoked = diesel::update(ingest_tokens::table)
         .filter(ingest_tokens::organization_id.eq(org.to_string()))
         .filter(ingest_tokens::log_source_id.eq(source.to_string()))

@@ -16,20 +16,10 @@ use xdr_domain::ports::{
 use xdr_domain::{EnrollmentTokenId, OrganizationId, PageRequest, RepoError, ScanId};
 
 use crate::database::{CrossTenant, Database};
+use crate::repos::audit::same_organization;
 
 fn limit(page: &PageRequest) -> i64 {
     i64::try_from(page.fetch_limit()).unwrap_or(i64::MAX)
-}
-
-/// An audit entry must go to the chain of the organization whose data it records.
-fn same_organization(org: OrganizationId, audit: &NewAuditEntry) -> RepoResult<()> {
-    if audit.organization_id == org {
-        Ok(())
-    } else {
-        Err(RepoError::Internal(
-            "the audit entry belongs to another organization".into(),
-        ))
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -8,10 +8,12 @@ use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentAction};
 use xdr_domain::detection::rule::COWRIE_LOGIN_FAILED;
 use xdr_domain::detection::{NewEvent, RuleKind};
 use xdr_domain::identity::{Email, NewInvitation, Organization, Role, User};
-use xdr_domain::inventory::{LogSource, LogSourceType, MlModel, ModelStatus};
+use xdr_domain::inventory::{
+    IngestTally, IngestTokenInput, LogSource, LogSourceType, MlModel, ModelStatus,
+};
 use xdr_domain::ports::{
-    AuditLogRepository, DetectionRepository, InventoryRepository, InvitationRepository,
-    SessionRepository,
+    AuditLogRepository, DetectionRepository, IngestRepository, InventoryRepository,
+    InvitationRepository, SessionRepository,
 };
 use xdr_domain::{ActionLogId, EventId, InvitationId, LogSourceId, MlModelId};
 use xdr_persistence::Database;
@@ -159,6 +161,26 @@ fn inventory(db: &Database, org: &Organization) {
         updated_at: now(),
     };
     db.inventory().create_log_source(org.id, &source).unwrap();
+    // An ingest token of the source, and its ingest status (an empty request counts one).
+    let token = IngestTokenInput::default()
+        .validate(source.id, None, now())
+        .unwrap();
+    let hash = format!("{}-ingest", org.id);
+    let audit = audit_entry(org, AuditAction::IngestTokenCreated);
+    assert!(
+        db.ingest()
+            .create_ingest_token(org.id, &token, &hash, audit)
+            .unwrap()
+    );
+    let found = db.ingest().find_ingest_token(&hash).unwrap().unwrap();
+    let tally = IngestTally {
+        received: 1,
+        rejected: 1,
+        ..IngestTally::default()
+    };
+    db.ingest()
+        .ingest_from_source(&found, Vec::new(), &tally, now())
+        .unwrap();
     let model = MlModel {
         id: MlModelId::generate(),
         name: "anomaly".into(),
