@@ -25,6 +25,7 @@ mod audit_export;
 mod auth;
 mod binary;
 mod binary_audit_prune;
+mod binary_cowrie;
 mod binary_onboarding;
 mod binary_row_security;
 mod config_cli;
