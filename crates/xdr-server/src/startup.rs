@@ -135,6 +135,7 @@ pub fn vault_ring(settings: &Settings, missing: MissingVaultKeys) -> Result<KeyR
 pub async fn check_vault(state: &AppState) -> Result<(), StartupError> {
     state.credentials.ensure_key_versions_configured().await?;
     state.webhooks.ensure_key_versions_configured().await?;
+    state.agents.ensure_key_versions_configured().await?;
     Ok(())
 }
 

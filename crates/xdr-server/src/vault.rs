@@ -7,7 +7,8 @@ use serde::Serialize;
 use thiserror::Error;
 use xdr_auth::InternalError;
 use xdr_domain::SystemClock;
-use xdr_service::credentials::RewrapReport;
+use xdr_domain::ports::AgentRepository;
+use xdr_service::credentials::{KeyVersionsError, RewrapReport};
 
 use crate::config::{self, ConfigError, MissingVaultKeys, Settings};
 use crate::startup::{self, StartupError};
@@ -53,6 +54,10 @@ pub struct RewrapOutput {
     pub failed: u64,
     /// Stored secrets per key version, every configured version included (0 when none).
     pub secrets_per_key_version: BTreeMap<u32, u64>,
+    /// Of those, agent secrets (current and, during a rotation's overlap, previous): not
+    /// re-sealed here but when each agent rotates its secret; a version they use is not
+    /// retirable.
+    pub agent_secrets_per_key_version: BTreeMap<u32, u64>,
     /// Configured versions other than the active one that seal nothing: their keys can go.
     pub retirable_versions: Vec<u32>,
 }
@@ -69,8 +74,8 @@ fn merge(mut total: RewrapReport, other: RewrapReport) -> RewrapReport {
 }
 
 /// Re-seals every stored secret (credential secrets and webhook signing secrets) with the
-/// active key, `batch_size` at a time. Refuses first
-/// when stored secrets name a key version that is not configured.
+/// active key, `batch_size` at a time, and counts agent secrets (re-sealed when each agent
+/// rotates). Refuses first when stored secrets name a key version that is not configured.
 pub async fn rewrap(
     settings: &Settings,
     batch_size: u32,
@@ -80,6 +85,18 @@ pub async fn rewrap(
     let configured = ring.versions();
     let clock = Arc::new(SystemClock);
     let service = wiring::credential_service(&database, ring.clone(), clock.clone());
+    let agents = database.agents();
+    let agent_versions = xdr_auth::blocking::run(move || agents.key_versions_in_use())
+        .await
+        .map_err(InternalError::Storage)?;
+    let missing: BTreeMap<u32, u64> = agent_versions
+        .iter()
+        .filter(|(v, n)| **n > 0 && !configured.contains(v))
+        .map(|(v, n)| (*v, *n))
+        .collect();
+    if !missing.is_empty() {
+        return Err(StartupError::from(KeyVersionsError::Missing(missing)).into());
+    }
     let webhooks = wiring::webhook_secrets(&database, ring, clock);
     service
         .ensure_key_versions_configured()
@@ -93,6 +110,9 @@ pub async fn rewrap(
     let webhook_report = webhooks.rewrap(batch_size).await?;
     let report = merge(credentials, webhook_report);
     let mut counts = report.key_versions;
+    for (version, n) in &agent_versions {
+        *counts.entry(*version).or_insert(0) += n;
+    }
     for version in &configured {
         counts.entry(*version).or_insert(0);
     }
@@ -113,6 +133,7 @@ pub async fn rewrap(
         changed_concurrently: report.changed_concurrently,
         failed: report.failed,
         secrets_per_key_version: counts,
+        agent_secrets_per_key_version: agent_versions,
         retirable_versions,
     })
 }

@@ -19,6 +19,7 @@ mod agents_access;
 mod agents_enroll;
 mod agents_events;
 mod agents_signature;
+mod agents_vault;
 mod architecture;
 mod audit;
 mod audit_export;

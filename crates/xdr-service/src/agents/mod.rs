@@ -5,6 +5,7 @@
 mod admin;
 mod cache;
 mod enroll;
+mod key_versions;
 mod reports;
 mod signed;
 
