@@ -137,6 +137,19 @@ pub fn decide(
             && agent.last_seen_at.is_none()
             && matches!(status, TokenStatus::Active | TokenStatus::UsedUp);
         if retry {
+            // A retry repeats the first request, `replaces` included: the agent it names must
+            // still be one that request could retire (or the one it already retired), never
+            // this agent, never one that has been heard from since.
+            if let Some(wanted) = facts.replaces {
+                let ok = replaced.is_some_and(|r| {
+                    r.id == wanted
+                        && r.id != agent.id
+                        && (r.state == AgentState::Superseded || r.may_be_superseded(now))
+                });
+                if !ok {
+                    return Err(EnrollRefused::NotReplaceable);
+                }
+            }
             return Ok(Enrollment::Reissue { agent_id: agent.id });
         }
     }

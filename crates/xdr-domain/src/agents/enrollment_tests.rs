@@ -135,6 +135,42 @@ fn a_retry_reissues_without_a_use_but_only_before_the_first_heartbeat() {
 }
 
 #[test]
+fn a_retry_cannot_retire_a_live_agent_or_itself() {
+    let t = EnrollmentToken { uses: 1, ..token() };
+    let mut victim = agent_of(&t, &facts());
+    victim.last_seen_at = Some(now() - Duration::minutes(1));
+    let retrying = agent_of(&t, &facts());
+    for wanted in [victim.id, retrying.id] {
+        let f = NewAgentFacts {
+            replaces: Some(wanted),
+            ..facts()
+        };
+        let named = if wanted == victim.id {
+            &victim
+        } else {
+            &retrying
+        };
+        assert_eq!(
+            decide(Some(&t), Some(&retrying), Some(named), &f, now()),
+            Err(EnrollRefused::NotReplaceable),
+            "a retry naming {wanted}"
+        );
+    }
+    // The retry of a request that did retire a silent agent is still a retry.
+    victim.state = AgentState::Superseded;
+    let f = NewAgentFacts {
+        replaces: Some(victim.id),
+        ..facts()
+    };
+    assert_eq!(
+        decide(Some(&t), Some(&retrying), Some(&victim), &f, now()),
+        Ok(Enrollment::Reissue {
+            agent_id: retrying.id
+        })
+    );
+}
+
+#[test]
 fn replaces_needs_a_silent_agent_of_the_organization() {
     let t = token();
     let mut old = agent_of(&t, &facts());

@@ -70,16 +70,19 @@ pub(super) fn enroll(
         Enrollment::Reissue { .. } => refresh(conn, org, agent_id, &token, r, false)?,
     }
     secrets::replace(conn, org, agent_id, r.secret)?;
+    // Only an active agent is retired: the retry of a request that already retired it leaves
+    // it (and who superseded it) as it is.
     let superseded = match replaced {
         Some(old) => {
-            diesel::update(queries::this_agent(org, old.id))
+            let retired = diesel::update(queries::this_agent(org, old.id))
+                .filter(agents::state.eq(AgentState::Active.as_str()))
                 .set((
                     agents::state.eq(AgentState::Superseded.as_str()),
                     agents::superseded_by.eq(Some(agent_id.to_string())),
                 ))
                 .execute(conn)
                 .repo()?;
-            Some(old.id)
+            (retired == 1).then_some(old.id)
         }
         None => None,
     };
