@@ -7,6 +7,7 @@ use actix_web::http::header::RETRY_AFTER;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use xdr_domain::inventory::IngestSource;
 use xdr_service::IngestError;
 use xdr_service::ingest::HecQuery;
 
@@ -76,6 +77,20 @@ fn outcome(result: Result<xdr_service::ingest::IngestReport, IngestError>) -> Ht
     }
 }
 
+/// The token's log source and the body, or HEC's refusal (the token is checked before the
+/// body is read).
+async fn accept(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<(IngestSource, String), HttpResponse> {
+    let source = authenticate(state, req).await.map_err(refused)?;
+    let body = read_body(req, payload, state.config.ingest_body_limit_bytes)
+        .await
+        .map_err(refused)?;
+    Ok((source, body))
+}
+
 fn query(params: HecParams) -> HecQuery {
     HecQuery {
         sourcetype: params.sourcetype,
@@ -96,18 +111,14 @@ pub async fn event(
     params: web::Query<HecParams>,
     payload: web::Payload,
 ) -> HttpResponse {
-    let source = match authenticate(&state, &req).await {
-        Ok(source) => source,
-        Err(r) => return refused(r),
-    };
-    match read_body(&req, payload, state.config.ingest_body_limit_bytes).await {
-        Ok(body) => outcome(
+    match accept(&state, &req, payload).await {
+        Ok((source, body)) => outcome(
             state
                 .ingest
                 .hec_events(&source, &body, &query(params.into_inner()))
                 .await,
         ),
-        Err(r) => refused(r),
+        Err(answer) => answer,
     }
 }
 
@@ -123,18 +134,14 @@ pub async fn raw(
     params: web::Query<HecParams>,
     payload: web::Payload,
 ) -> HttpResponse {
-    let source = match authenticate(&state, &req).await {
-        Ok(source) => source,
-        Err(r) => return refused(r),
-    };
-    match read_body(&req, payload, state.config.ingest_body_limit_bytes).await {
-        Ok(body) => outcome(
+    match accept(&state, &req, payload).await {
+        Ok((source, body)) => outcome(
             state
                 .ingest
                 .hec_raw(&source, &body, &query(params.into_inner()))
                 .await,
         ),
-        Err(r) => refused(r),
+        Err(answer) => answer,
     }
 }
 

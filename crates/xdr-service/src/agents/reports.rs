@@ -20,7 +20,7 @@ use xdr_domain::{FieldErrors, IncidentId, RepoError};
 
 use super::enroll::RESOURCE_AGENT;
 use super::{AgentCaller, AgentError, AgentService};
-use crate::containment::apply_policies;
+use crate::containment::apply_policies_after;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeartbeatAck {
@@ -118,18 +118,12 @@ impl AgentService {
                     .agents
                     .ingest_batch(org, agent, Some(&nonce), batch_id, events, now)?;
             if let BatchOutcome::Ingested(ingested) = &outcome {
-                let touched: Vec<IncidentId> = ingested
-                    .incidents_opened
-                    .iter()
-                    .chain(&ingested.incidents_updated)
-                    .copied()
-                    .collect();
-                apply_policies(
+                apply_policies_after(
                     ports.detection.as_ref(),
                     ports.containment.as_ref(),
                     ports.executors.as_ref(),
                     org,
-                    &touched,
+                    ingested,
                     now,
                 )?;
             }

@@ -9,7 +9,8 @@ use xdr_domain::containment::{ActionLog, ContainmentAction, ContainmentPolicy, m
 use xdr_domain::detection::Incident;
 use xdr_domain::identity::Role;
 use xdr_domain::ports::{
-    ActionExecutor, ContainmentRepository, DetectionRepository, ExecutorDirectory, RepoResult,
+    ActionExecutor, ContainmentRepository, DetectionRepository, ExecutorDirectory, IngestOutcome,
+    RepoResult,
 };
 use xdr_domain::{
     ActionLogId, Clock, Conflict, FieldErrors, IncidentId, OrganizationId, PageRequest, PolicyId,
@@ -89,6 +90,24 @@ fn act(
         log.result = done.result;
     }
     Ok(log)
+}
+
+/// [`apply_policies`] on what an ingest opened or grew.
+pub(crate) fn apply_policies_after(
+    incidents: &dyn DetectionRepository,
+    containment: &dyn ContainmentRepository,
+    executors: &dyn ExecutorDirectory,
+    org: OrganizationId,
+    outcome: &IngestOutcome,
+    now: DateTime<Utc>,
+) -> RepoResult<usize> {
+    let touched: Vec<IncidentId> = outcome
+        .incidents_opened
+        .iter()
+        .chain(&outcome.incidents_updated)
+        .copied()
+        .collect();
+    apply_policies(incidents, containment, executors, org, &touched, now)
 }
 
 /// Runs every matching policy that has not yet acted on each incident (a policy acts once per

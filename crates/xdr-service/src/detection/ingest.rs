@@ -8,7 +8,7 @@ use xdr_domain::ports::IngestOutcome;
 
 use super::{DetectionError, DetectionService};
 use crate::access::require;
-use crate::containment::apply_policies;
+use crate::containment::apply_policies_after;
 use xdr_auth::Principal;
 use xdr_auth::blocking;
 
@@ -32,20 +32,14 @@ impl DetectionService {
         );
         let outcome = blocking::run(move || {
             let outcome = repo.ingest(org, events, now)?;
-            let touched: Vec<_> = outcome
-                .incidents_opened
-                .iter()
-                .chain(&outcome.incidents_updated)
-                .copied()
-                .collect();
             // The events are committed; containment runs on what they opened or grew. A webhook
             // delivery is only queued here: the request never waits on the network.
-            apply_policies(
+            apply_policies_after(
                 repo.as_ref(),
                 containment.as_ref(),
                 executors.as_ref(),
                 org,
-                &touched,
+                &outcome,
                 now,
             )?;
             Ok(outcome)

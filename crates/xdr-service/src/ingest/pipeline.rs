@@ -12,7 +12,7 @@ use xdr_domain::inventory::{IngestSource, IngestTally};
 use xdr_domain::validation::FieldErrors;
 
 use super::{IngestError, IngestService};
-use crate::containment::apply_policies;
+use crate::containment::apply_policies_after;
 
 /// How many rejection reasons a report lists (the counts cover all of them).
 const MAX_ERRORS: usize = 10;
@@ -109,18 +109,12 @@ impl IngestService {
                 let outcome = ports
                     .ingest
                     .ingest_from_source(&source_owned, chunk, &tally, now)?;
-                let touched: Vec<IncidentId> = outcome
-                    .incidents_opened
-                    .iter()
-                    .chain(&outcome.incidents_updated)
-                    .copied()
-                    .collect();
-                apply_policies(
+                apply_policies_after(
                     ports.detection.as_ref(),
                     ports.containment.as_ref(),
                     ports.executors.as_ref(),
                     org,
-                    &touched,
+                    &outcome,
                     now,
                 )?;
                 opened.extend(outcome.incidents_opened);
