@@ -8,7 +8,7 @@ use thiserror::Error;
 use xdr_auth::InternalError;
 use xdr_domain::SystemClock;
 use xdr_domain::ports::AgentRepository;
-use xdr_service::credentials::{KeyVersionsError, RewrapReport};
+use xdr_service::credentials::{RewrapReport, check_key_versions};
 
 use crate::config::{self, ConfigError, MissingVaultKeys, Settings};
 use crate::startup::{self, StartupError};
@@ -89,14 +89,7 @@ pub async fn rewrap(
     let agent_versions = xdr_auth::blocking::run(move || agents.key_versions_in_use())
         .await
         .map_err(InternalError::Storage)?;
-    let missing: BTreeMap<u32, u64> = agent_versions
-        .iter()
-        .filter(|(v, n)| **n > 0 && !configured.contains(v))
-        .map(|(v, n)| (*v, *n))
-        .collect();
-    if !missing.is_empty() {
-        return Err(StartupError::from(KeyVersionsError::Missing(missing)).into());
-    }
+    check_key_versions(&configured, agent_versions.clone()).map_err(StartupError::from)?;
     let webhooks = wiring::webhook_secrets(&database, ring, clock);
     service
         .ensure_key_versions_configured()

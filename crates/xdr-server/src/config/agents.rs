@@ -56,10 +56,7 @@ impl AgentSettings {
 
     /// `None` when the rate limit is off.
     pub fn rate_limit(&self) -> Option<AgentRateLimitConfig> {
-        Some(AgentRateLimitConfig {
-            per_minute: NonZeroU32::new(self.rate_limit_per_minute)?,
-            burst: NonZeroU32::new(self.rate_limit_burst).unwrap_or(NonZeroU32::MIN),
-        })
+        keyed_rate_limit(self.rate_limit_per_minute, self.rate_limit_burst)
     }
 
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
@@ -98,4 +95,13 @@ impl AgentSettings {
         }
         Ok(())
     }
+}
+
+/// A per-key rate limit from its settings: `None` when `per_minute` is 0 (off); a burst of 0
+/// is taken as 1. Shared by `[agents]` and `[ingest]`.
+pub(crate) fn keyed_rate_limit(per_minute: u32, burst: u32) -> Option<AgentRateLimitConfig> {
+    Some(AgentRateLimitConfig {
+        per_minute: NonZeroU32::new(per_minute)?,
+        burst: NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN),
+    })
 }

@@ -1,7 +1,6 @@
 //! `[ingest]`: agentless ingest (Splunk HEC, `/ingest/multi`): body size, events per request
 //! and the per-token rate.
 
-use std::num::NonZeroU32;
 use std::ops::RangeInclusive;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +8,7 @@ use xdr_http::AgentRateLimitConfig;
 use xdr_http::{DEFAULT_BODY_LIMIT, DEFAULT_INGEST_RATE_LIMIT};
 use xdr_service::IngestConfig;
 
+use super::agents::keyed_rate_limit;
 use super::error::ConfigError;
 use super::webhooks::check;
 
@@ -49,10 +49,7 @@ impl IngestSettings {
 
     /// `None` when the rate limit is off.
     pub fn rate_limit(&self) -> Option<AgentRateLimitConfig> {
-        Some(AgentRateLimitConfig {
-            per_minute: NonZeroU32::new(self.rate_limit_per_minute)?,
-            burst: NonZeroU32::new(self.rate_limit_burst).unwrap_or(NonZeroU32::MIN),
-        })
+        keyed_rate_limit(self.rate_limit_per_minute, self.rate_limit_burst)
     }
 
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {

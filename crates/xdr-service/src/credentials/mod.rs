@@ -19,7 +19,7 @@ pub use input::{
     UpdateCredentialInput,
 };
 pub use keyring_sealer::KeyRingSealer;
-pub use rewrap::{DEFAULT_REWRAP_BATCH, RewrapReport};
+pub use rewrap::{DEFAULT_REWRAP_BATCH, RewrapReport, check_key_versions};
 pub use service::{
     CheckedCredential, CredentialPage, CredentialService, CredentialStatus, RevealedCredential,
 };

@@ -83,7 +83,7 @@ pub(crate) async fn rewrap_in_batches<Cursor>(
 
 /// Refuses (with the versions and counts) when stored secrets name key versions the sealer
 /// does not hold.
-pub(crate) fn check_key_versions(
+pub fn check_key_versions(
     configured: &[u32],
     in_use: BTreeMap<u32, u64>,
 ) -> Result<(), KeyVersionsError> {

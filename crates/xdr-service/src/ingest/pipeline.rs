@@ -74,37 +74,30 @@ impl IngestService {
             .collect();
         let rejected = errors.len();
         let stored = valid.len();
-        let mut chunks: Vec<Vec<_>> = Vec::new();
-        let mut valid = valid.into_iter().peekable();
-        while valid.peek().is_some() {
-            chunks.push(valid.by_ref().take(MAX_BATCH).collect());
+        // At least one chunk (empty when nothing was valid), so that the counts are recorded.
+        let mut chunks = Vec::new();
+        let mut rest = valid;
+        loop {
+            let tail = rest.split_off(rest.len().min(MAX_BATCH));
+            chunks.push(rest);
+            if tail.is_empty() {
+                break;
+            }
+            rest = tail;
         }
-        if chunks.is_empty() {
-            chunks.push(Vec::new());
-        }
-        let first = IngestTally {
-            received: 0,
-            parsed: 0,
-            rejected: rejected as u64,
-            last_error: errors.last().cloned(),
-        };
+        // The refusals are counted with the first chunk.
+        let mut refused = Some((rejected as u64, errors.last().cloned()));
         let (ports, source_owned) = (Arc::clone(&self.ports), source.clone());
         let (opened, updated) = blocking::run(move || {
             let (mut opened, mut updated) = (Vec::new(), Vec::new());
-            for (n, chunk) in chunks.into_iter().enumerate() {
+            for chunk in chunks {
                 let size = chunk.len() as u64;
-                let tally = if n == 0 {
-                    IngestTally {
-                        received: size + first.rejected,
-                        parsed: size,
-                        ..first.clone()
-                    }
-                } else {
-                    IngestTally {
-                        received: size,
-                        parsed: size,
-                        ..IngestTally::default()
-                    }
+                let (rejected, last_error) = refused.take().unwrap_or_default();
+                let tally = IngestTally {
+                    received: size + rejected,
+                    parsed: size,
+                    rejected,
+                    last_error,
                 };
                 let outcome = ports
                     .ingest
