@@ -30,7 +30,7 @@ async fn an_unusable_token_gets_one_answer(backend: Backend) {
         ("unknown", unknown.clone()),
         ("malformed", "not-a-token".to_owned()),
         ("empty", String::new()),
-        ("one character off", format!("{}A", &used_up[..42])),
+        ("one character off", one_char_off(&used_up)),
         ("with whitespace", format!(" {used_up}")),
         ("expired", mint_expired_token(&t, &a.org_id)),
         ("used up", used_up.clone()),

@@ -223,6 +223,17 @@ pub fn delete(path: &str, token: Option<&str>) -> TestRequest {
     with_token(TestRequest::delete().uri(path), token)
 }
 
+/// The secret with its last character changed to a different one: a forgery
+/// that is never the secret itself (appending a fixed letter would equal it
+/// whenever the secret already ended in that letter).
+pub fn one_char_off(secret: &str) -> String {
+    let mut chars: Vec<char> = secret.chars().collect();
+    if let Some(last) = chars.last_mut() {
+        *last = if *last == 'A' { 'B' } else { 'A' };
+    }
+    chars.into_iter().collect()
+}
+
 fn with_token(req: TestRequest, token: Option<&str>) -> TestRequest {
     match token {
         Some(t) => req.insert_header(("Authorization", format!("Bearer {t}"))),
