@@ -58,6 +58,16 @@ def measure(name, write):
 measure("idle", False)
 measure("tailing ~1000 lines/s", True)
 measure("idle after", False)
+# Where the resident memory is: per mapped file (or [heap], [stack], anonymous), largest first.
+rss, name = {}, "anonymous"
+for line in open(f"/proc/{pid}/smaps"):
+    parts = line.split()
+    if "-" in parts[0] and len(parts) >= 5 and not parts[0].endswith(":"):
+        name = os.path.basename(parts[5]) if len(parts) > 5 else "anonymous"
+    elif parts[0] == "Rss:":
+        rss[name] = rss.get(name, 0) + int(parts[1])
+print("resident by mapping (MB):", ", ".join(f"{k} {v / 1024:.1f}" for k, v in
+      sorted(rss.items(), key=lambda kv: -kv[1]) if v >= 100))
 PY
 sleep 3
 curl -fsS -H "authorization: Bearer $ACCESS" "$BASE/api/v1/events?limit=1" >/dev/null

@@ -9,6 +9,7 @@ use std::time::Duration;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode, Url};
 use tracing::warn;
+use xdr_crypto::tls::{self, Trust};
 
 use crate::reply::{ClientError, Reply};
 use crate::signing::{ClockOffset, Signer};
@@ -74,23 +75,21 @@ impl AgentClient {
         if is_loopback(&base) {
             builder = builder.no_proxy();
         }
-        if base.scheme() == "http" {
-            // No TLS is ever spoken (redirects are refused): leave the system's root
-            // certificates unloaded, which costs start-up time and memory.
-            builder = builder.tls_certs_only(Vec::new());
-        }
-        if let Some(path) = ca_file {
-            let pem = std::fs::read(path).map_err(|e| ClientError::CaFile(e.to_string()))?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| ClientError::CaFile(e.to_string()))?;
-            if certs.is_empty() {
-                return Err(ClientError::CaFile(format!(
-                    "no PEM certificate in {}",
-                    path.display()
-                )));
+        let pem = match ca_file {
+            Some(path) => {
+                Some(std::fs::read(path).map_err(|e| ClientError::CaFile(e.to_string()))?)
             }
-            builder = builder.tls_certs_only(certs);
-        }
+            None => None,
+        };
+        let trust = match &pem {
+            Some(pem) => Trust::PemBundle(pem),
+            None => Trust::SystemRoots,
+        };
+        let tls = tls::client_config(trust).map_err(|e| match e {
+            tls::TlsError::Settings(detail) => ClientError::Tls(detail),
+            bundle => ClientError::CaFile(bundle.to_string()),
+        })?;
+        let builder = builder.tls_backend_preconfigured(tls);
         Ok(Self {
             http: builder.build().map_err(ClientError::Build)?,
             base,

@@ -18,6 +18,8 @@ pub enum ClientError {
     BadUrl(String),
     #[error("the CA file cannot be used: {0}")]
     CaFile(String),
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
     #[error("cannot build the HTTP client: {0}")]
     Build(#[source] reqwest::Error),
     #[error("the server cannot be reached: {0}")]
@@ -50,7 +52,9 @@ impl ClientError {
     /// or upgraded; those are retried, slowly, rather than losing events.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::BadUrl(_) | Self::CaFile(_) | Self::Build(_) | Self::Secret(_) => false,
+            Self::BadUrl(_) | Self::CaFile(_) | Self::Tls(_) | Self::Build(_) | Self::Secret(_) => {
+                false
+            }
             Self::Rejected { status, .. } => !matches!(status, 400 | 413 | 422),
             _ => true,
         }

@@ -6,6 +6,7 @@
 //! - [`constant_time_eq`]: comparison of secrets without a timing tell.
 //! - [`KeyRing`], [`Key`], [`Sealed`], [`AssociatedData`]: the secrets-at-rest vault
 //!   (XChaCha20-Poly1305 with versioned keys, ciphertexts bound to their owner by associated data).
+//! - [`tls::client_config`]: rustls client settings (ring), trusting the system's roots or a CA bundle.
 //!
 //! The crate reads no environment variables and holds no global state: the binary builds a
 //! [`KeyRing`] from its configuration and passes it down as a value.
@@ -35,6 +36,7 @@ mod key;
 mod keyring;
 mod random;
 mod sealed;
+pub mod tls;
 mod token;
 
 pub use crate::associated_data::{AssociatedData, aad};

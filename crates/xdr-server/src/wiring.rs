@@ -27,7 +27,7 @@ pub enum WiringError {
     #[error("password hashing: {0}")]
     Hashing(#[from] PasswordHashError),
     #[error("webhook HTTP client: {0}")]
-    WebhookClient(#[from] reqwest::Error),
+    WebhookClient(#[from] crate::webhooks::TransportError),
     #[error("webhook delivery: {0}")]
     Delivery(#[from] DeliveryStartError),
 }

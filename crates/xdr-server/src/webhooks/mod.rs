@@ -6,4 +6,4 @@ mod resolver;
 mod transport;
 
 pub use resolver::{GuardRefusal, GuardedResolver, guard};
-pub use transport::{HttpTransport, MAX_RESPONSE_BYTES};
+pub use transport::{HttpTransport, MAX_RESPONSE_BYTES, TransportError};

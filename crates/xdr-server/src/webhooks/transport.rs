@@ -5,6 +5,7 @@ use std::error::Error;
 
 use reqwest::header::CONTENT_TYPE;
 use reqwest::redirect::Policy;
+use xdr_crypto::tls::{self, Trust};
 use xdr_domain::webhooks::{AttemptOutcome, check_address};
 use xdr_service::webhooks::{DeliveryConfig, OutgoingRequest, TransportFuture, WebhookTransport};
 
@@ -14,6 +15,15 @@ use super::resolver::{GuardRefusal, GuardedResolver};
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 const USER_AGENT: &str = concat!("mini-xdr-webhook/", env!("CARGO_PKG_VERSION"));
 
+/// Why the delivery client could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("TLS settings: {0}")]
+    Tls(#[from] tls::TlsError),
+    #[error("HTTP client: {0}")]
+    Client(#[from] reqwest::Error),
+}
+
 #[derive(Debug, Clone)]
 pub struct HttpTransport {
     client: reqwest::Client,
@@ -21,7 +31,7 @@ pub struct HttpTransport {
 }
 
 impl HttpTransport {
-    pub fn new(config: &DeliveryConfig) -> Result<Self, reqwest::Error> {
+    pub fn new(config: &DeliveryConfig) -> Result<Self, TransportError> {
         let guard = GuardedResolver {
             allow_private_networks: config.url_policy.allow_private_networks,
         };
@@ -33,6 +43,7 @@ impl HttpTransport {
             .connect_timeout(config.timeout)
             .dns_resolver(guard)
             .user_agent(USER_AGENT)
+            .tls_backend_preconfigured(tls::client_config(Trust::SystemRoots)?)
             .build()?;
         Ok(Self { client, guard })
     }
