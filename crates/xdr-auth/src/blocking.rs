@@ -1,4 +1,5 @@
 //! Runs synchronous storage calls on the blocking pool so async workers never wait on I/O.
+//! The caller's tracing span goes along, so that what the storage logs carries the request id.
 
 use xdr_domain::RepoError;
 
@@ -6,7 +7,8 @@ use xdr_domain::RepoError;
 pub async fn run<T: Send + 'static>(
     job: impl FnOnce() -> Result<T, RepoError> + Send + 'static,
 ) -> Result<T, RepoError> {
-    tokio::task::spawn_blocking(job)
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(job))
         .await
         .map_err(|e| RepoError::Internal(format!("storage task failed: {e}")))?
 }
@@ -15,7 +17,8 @@ pub async fn run<T: Send + 'static>(
 pub async fn run_with<T: Send + 'static, E: From<RepoError> + Send + 'static>(
     job: impl FnOnce() -> Result<T, E> + Send + 'static,
 ) -> Result<T, E> {
-    tokio::task::spawn_blocking(job)
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(job))
         .await
         .map_err(|e| E::from(RepoError::Internal(format!("storage task failed: {e}"))))?
 }

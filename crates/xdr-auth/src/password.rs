@@ -122,7 +122,8 @@ impl PasswordHasher {
             .acquire()
             .await
             .map_err(|_| PasswordHashError::PoolClosed)?;
-        tokio::task::spawn_blocking(job)
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || span.in_scope(job))
             .await
             .map_err(|_| PasswordHashError::PoolClosed)
     }

@@ -2,12 +2,11 @@
 //! tests build it through [`app`], so tests exercise exactly what is served.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::http::header;
+use actix_web::middleware::from_fn;
 use actix_web::{App, Error, HttpResponse, web};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -20,7 +19,11 @@ use crate::handlers::{
     legacy_ingest, organization, users, webhooks,
 };
 use crate::json;
-use crate::metrics::Metrics;
+use crate::middleware::cors::cors;
+use crate::middleware::drain::close_when_draining;
+use crate::middleware::request_id::with_request_id;
+use crate::middleware::request_log::log_request;
+use crate::middleware::security_headers::security_headers;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 
@@ -39,15 +42,28 @@ pub fn app(
 > {
     let body_limit = state.config.body_limit_bytes;
     let metrics = Arc::clone(&state.metrics);
+    let trusted_proxies = Arc::new(state.config.trusted_proxies.clone());
+    let cors_origins = Arc::new(state.config.cors_origins.clone());
+    let drain = state.drain.clone();
     App::new()
         .app_data(web::Data::new(state))
         .app_data(json::json_config(body_limit))
         .app_data(json::path_config())
         .app_data(json::query_config())
         .app_data(web::PayloadConfig::new(body_limit))
-        .wrap(security_headers())
+        // Innermost first: the last `wrap` sees the request first (middleware/mod.rs).
+        .wrap(from_fn(move |req, next| {
+            cors(Arc::clone(&cors_origins), req, next)
+        }))
+        .wrap(from_fn(security_headers))
+        .wrap(from_fn(move |req, next| {
+            close_when_draining(drain.clone(), req, next)
+        }))
         .wrap(from_fn(move |req, next| {
             log_request(Arc::clone(&metrics), req, next)
+        }))
+        .wrap(from_fn(move |req, next| {
+            with_request_id(Arc::clone(&trusted_proxies), req, next)
         }))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
@@ -195,44 +211,10 @@ fn agentless_ingest(cfg: &mut web::ServiceConfig) {
     cfg.route("/ingest/multi", web::post().to(legacy_ingest::multi));
 }
 
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add((
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .add((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
-        .add((
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-}
-
 async fn docs_redirect() -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, "/docs/"))
         .finish()
-}
-
-/// One structured log line per request (never bodies or headers: they carry secrets).
-async fn log_request(
-    metrics: Arc<Metrics>,
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let path = req.path().to_owned();
-    let response = next.call(req).await?;
-    metrics.record(response.status().as_u16(), started.elapsed());
-    tracing::info!(
-        method = %method,
-        path = %path,
-        status = response.status().as_u16(),
-        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-        "request"
-    );
-    Ok(response)
 }
 
 #[cfg(test)]

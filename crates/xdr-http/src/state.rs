@@ -13,6 +13,8 @@ use xdr_service::{
 
 use crate::agent_rate_limit::{AgentRateLimitConfig, AgentRateLimiter};
 use crate::metrics::Metrics;
+use crate::middleware::cors::CorsOrigins;
+use crate::middleware::drain::Drain;
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
 use crate::trusted_proxies::TrustedProxies;
 
@@ -49,6 +51,8 @@ pub struct HttpConfig {
     pub ingest_body_limit_bytes: usize,
     /// Per-ingest-token limit of agentless ingest; `None` disables it.
     pub ingest_rate_limit: Option<AgentRateLimitConfig>,
+    /// Browser origins allowed to call the API (CORS); none: CORS is off.
+    pub cors_origins: CorsOrigins,
 }
 
 impl Default for HttpConfig {
@@ -61,6 +65,7 @@ impl Default for HttpConfig {
             export_timeout: DEFAULT_EXPORT_TIMEOUT,
             ingest_body_limit_bytes: DEFAULT_BODY_LIMIT,
             ingest_rate_limit: Some(DEFAULT_INGEST_RATE_LIMIT),
+            cors_origins: CorsOrigins::none(),
         }
     }
 }
@@ -110,6 +115,8 @@ pub struct AppState {
     pub ingest_rate_limiter: Option<Arc<AgentRateLimiter>>,
     /// Request counts and latencies for `GET /metrics`.
     pub metrics: Arc<Metrics>,
+    /// Set when shutdown begins: `/readyz` fails from then on.
+    pub drain: Drain,
 }
 
 impl AppState {
@@ -139,6 +146,7 @@ impl AppState {
             agent_rate_limiter,
             ingest_rate_limiter,
             metrics: Arc::new(Metrics::default()),
+            drain: Drain::default(),
         }
     }
 }

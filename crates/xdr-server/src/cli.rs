@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use xdr_service::credentials::DEFAULT_REWRAP_BATCH;
 
 use crate::config::{CliOverrides, DatabaseUrl};
+use crate::healthcheck::DEFAULT_TIMEOUT_MS;
 
 /// Largest `vault rewrap --batch-size`.
 pub const MAX_REWRAP_BATCH: i64 = 10_000;
@@ -44,6 +45,8 @@ pub enum Command {
     /// Maintain the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Ask this server's /readyz (for container health checks): exit 0 when it answers 200.
+    Healthcheck(HealthcheckArgs),
 }
 
 /// `--config FILE`, accepted by every command.
@@ -131,6 +134,20 @@ pub struct RewrapArgs {
     pub batch_size: u32,
 }
 
+#[derive(Debug, Args)]
+pub struct HealthcheckArgs {
+    #[command(flatten)]
+    pub config: ConfigFileArg,
+    /// Ask this URL instead of /readyz on server.bind: http://HOST[:PORT]/PATH, HOST loopback
+    /// or the bind address.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// Give up after this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_TIMEOUT_MS,
+          value_parser = clap::value_parser!(u64).range(100..=60_000))]
+    pub timeout_ms: u64,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Delete audit entries past their retention.
@@ -138,26 +155,33 @@ pub enum AuditCommand {
 }
 
 impl Command {
-    /// Where the command's data is (every command takes the same flags for it).
-    pub fn data(&self) -> &DataArgs {
+    /// Where the command's data is (every command that touches data takes the same flags for
+    /// it; `healthcheck` touches none).
+    pub fn data(&self) -> Option<&DataArgs> {
         match self {
-            Command::Serve(args) => &args.data,
-            Command::Migrate(args) => &args.data,
+            Command::Serve(args) => Some(&args.data),
+            Command::Migrate(args) => Some(&args.data),
             Command::Config(ConfigCommand::Check(data))
-            | Command::Audit(AuditCommand::Prune(data)) => data,
-            Command::Vault(VaultCommand::Rewrap(args)) => &args.data,
-            Command::Keys(KeysCommand::Rotate(args)) => &args.data,
+            | Command::Audit(AuditCommand::Prune(data)) => Some(data),
+            Command::Vault(VaultCommand::Rewrap(args)) => Some(&args.data),
+            Command::Keys(KeysCommand::Rotate(args)) => Some(&args.data),
+            Command::Healthcheck(_) => None,
         }
     }
 
     /// The `--config` file of any command.
     pub fn config_file(&self) -> Option<&Path> {
-        self.data().config.path.as_deref()
+        match self {
+            Command::Healthcheck(args) => args.config.path.as_deref(),
+            other => other.data().and_then(|d| d.config.path.as_deref()),
+        }
     }
 
     /// The flags that override configuration.
     pub fn overrides(&self) -> CliOverrides {
-        let data = self.data();
+        let Some(data) = self.data() else {
+            return CliOverrides::default();
+        };
         let mut overrides = CliOverrides {
             data_dir: data.data_dir.clone(),
             database_url: data.database_url.clone(),

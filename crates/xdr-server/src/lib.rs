@@ -2,8 +2,10 @@
 //! wiring. `main.rs` only dispatches; library crates below this one read no environment.
 
 pub mod audit_prune;
+pub mod background;
 pub mod cli;
 pub mod config;
+pub mod healthcheck;
 pub mod logging;
 pub mod serve;
 pub mod startup;

@@ -1,6 +1,8 @@
 //! Process-wide logging: `tracing` events written to stderr as human-readable lines or JSON.
 //!
-//! Stdout is left to command output (`config check`, `keys rotate`).
+//! Stdout is left to command output (`config check`, `keys rotate`). `log.format = "auto"`
+//! (the default) looks at stderr, the stream the log is written to: JSON unless it is a
+//! terminal.
 
 use std::io::{IsTerminal, stderr};
 use std::str::FromStr;
@@ -35,13 +37,13 @@ pub fn init(settings: &LogSettings, filter_override: Option<&str>) -> Result<(),
         .with_env_filter(filter)
         .with_target(true)
         .with_writer(stderr);
-    let installed = match settings.format {
+    let installed = match settings.format.resolve(stderr().is_terminal()) {
         LogFormat::Json => builder
             .json()
             .with_current_span(true)
             .with_span_list(false)
             .try_init(),
-        LogFormat::Pretty => builder.with_ansi(stderr().is_terminal()).try_init(),
+        LogFormat::Pretty | LogFormat::Auto => builder.with_ansi(stderr().is_terminal()).try_init(),
     };
     installed.map_err(|e| LoggingError::Install(e.to_string()))
 }

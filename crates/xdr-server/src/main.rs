@@ -4,10 +4,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use xdr_server::cli::{
-    AuditCommand, Cli, Command, ConfigCommand, KeyKind, KeysCommand, VaultCommand,
+    AuditCommand, Cli, Command, ConfigCommand, HealthcheckArgs, KeyKind, KeysCommand, VaultCommand,
 };
 use xdr_server::config::{self, Settings};
-use xdr_server::{audit_prune, logging, serve, startup, vault};
+use xdr_server::{audit_prune, healthcheck, logging, serve, startup, vault};
 
 /// mimalloc instead of the system allocator: request handling allocates many small, short-lived
 /// values on every worker thread, which glibc's malloc serves slowly (docs/benchmarks.md,
@@ -36,6 +36,10 @@ async fn main() -> ExitCode {
             println!("{}", settings.redacted());
         }
         return ExitCode::SUCCESS;
+    }
+    if let Command::Healthcheck(args) = &cli.command {
+        // No logger: a health check's output is one short line, kept by the container engine.
+        return healthcheck(settings.server.bind, args);
     }
     let filter_override = std::env::var("RUST_LOG").ok();
     if let Err(e) = logging::init(&settings.log, filter_override.as_deref()) {
@@ -74,7 +78,21 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         },
         Command::Vault(VaultCommand::Rewrap(args)) => rewrap(&settings, args.batch_size).await,
         Command::Audit(AuditCommand::Prune(_)) => audit_prune::run(&settings),
-        Command::Config(ConfigCommand::Check(_)) => Ok(()),
+        Command::Config(ConfigCommand::Check(_)) | Command::Healthcheck(_) => Ok(()),
+    }
+}
+
+fn healthcheck(bind: std::net::SocketAddr, args: &HealthcheckArgs) -> ExitCode {
+    let timeout = std::time::Duration::from_millis(args.timeout_ms);
+    let checked = healthcheck::target(bind, args.url.as_deref())
+        .and_then(|target| healthcheck::check(&target, timeout).map(|()| target));
+    match checked {
+        Ok(target) => {
+            print_line(&format!("ready: {}{}", target.addr, target.path));
+            ExitCode::SUCCESS
+        }
+        Err(e @ healthcheck::HealthcheckError::BadUrl { .. }) => fail(EXIT_CONFIG, &e),
+        Err(e) => fail(EXIT_FAILURE, &format!("not ready: {e}")),
     }
 }
 

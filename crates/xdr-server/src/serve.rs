@@ -1,10 +1,14 @@
 //! `mini-xdr serve`: start-up, the HTTP server, graceful shutdown.
 
 use std::io;
+use std::time::Duration;
 
 use actix_web::HttpServer;
 use thiserror::Error;
+use tokio::signal::unix::{Signal, SignalKind, signal};
+use xdr_http::Drain;
 
+use crate::background;
 use crate::config::Settings;
 use crate::startup::{self, StartupError};
 
@@ -14,25 +18,35 @@ pub enum ServeError {
     Startup(#[from] StartupError),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: String, source: io::Error },
+    #[error("cannot handle SIGTERM and SIGINT: {0}")]
+    Signals(io::Error),
     #[error("server error: {0}")]
     Io(#[from] io::Error),
 }
 
-/// Runs until SIGINT or SIGTERM, then stops accepting connections and lets in-flight requests
-/// finish (up to `server.shutdown_timeout_seconds`).
+/// Runs until SIGTERM or SIGINT, then drains: `/readyz` answers 503 at once; after
+/// `server.shutdown_delay_seconds` (default 0: at once) the listener closes, and requests in
+/// flight get up to `server.shutdown_timeout_seconds` to finish before the workers are
+/// stopped; then returns (exit status 0).
 pub async fn serve(settings: Settings) -> Result<(), ServeError> {
+    // Installed first, so that a signal during start-up is not lost.
+    let signals = ShutdownSignals::install().map_err(ServeError::Signals)?;
     let database = startup::open_database(&settings, settings.server.run_migrations)?;
     let state = startup::app_state(&settings, &database)?;
     startup::check_vault(&state).await?;
     startup::resume_deliveries(&state);
     startup::interrupt_scans(&database)?;
-    let checkpoints = startup::spawn_checkpoints(&database);
-    let sweeps = startup::spawn_throttle_sweeps(&state);
-    let nonce_sweeps = startup::spawn_nonce_sweeps(&state);
+    let checkpoints = background::spawn_checkpoints(&database);
+    let sweeps = background::spawn_throttle_sweeps(&state);
+    let nonce_sweeps = background::spawn_nonce_sweeps(&state);
     let bind = settings.server.bind;
+    let grace = settings.server.shutdown_timeout();
+    let delay = settings.server.shutdown_delay();
+    let drain = state.drain.clone();
     let server = HttpServer::new(move || xdr_http::app(state.clone()))
         .workers(settings.server.effective_workers())
-        .shutdown_timeout(settings.server.shutdown_timeout().as_secs())
+        .shutdown_timeout(grace.as_secs())
+        .shutdown_signal(signals.drain_on_first(drain, delay, grace))
         .bind(bind)
         .map_err(|source| ServeError::Bind {
             addr: bind.to_string(),
@@ -47,4 +61,40 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     nonce_sweeps.abort();
     tracing::info!("mini-xdr stopped");
     Ok(())
+}
+
+/// SIGTERM (what `docker stop` and Kubernetes send) and SIGINT (Ctrl-C) both drain; actix's
+/// own handling would stop at once on SIGINT.
+struct ShutdownSignals {
+    term: Signal,
+    int: Signal,
+}
+
+impl ShutdownSignals {
+    fn install() -> io::Result<Self> {
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// Resolves on the first signal, once the server has been marked as draining and `delay`
+    /// has passed (actix then stops accepting connections and waits for those in flight).
+    /// The delay lets a load balancer see `/readyz` fail while the listener still answers.
+    async fn drain_on_first(mut self, drain: Drain, delay: Duration, grace: Duration) {
+        let name = tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
+        };
+        drain.begin();
+        tracing::info!(
+            signal = name,
+            delay_seconds = delay.as_secs(),
+            grace_seconds = grace.as_secs(),
+            "draining: readiness fails; then no new connections, requests in flight may finish"
+        );
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+    }
 }

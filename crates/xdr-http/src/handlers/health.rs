@@ -20,10 +20,14 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(HealthStatus { status: "ok" })
 }
 
-/// The database answers.
+/// The database answers and the server is not shutting down (`status` is `draining` once
+/// SIGTERM or SIGINT has been received, `unavailable` when the database does not answer).
 #[utoipa::path(get, path = "/readyz", tag = "health",
     responses((status = 200, body = HealthStatus), (status = 503, body = HealthStatus)))]
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    if state.drain.is_draining() {
+        return HttpResponse::ServiceUnavailable().json(HealthStatus { status: "draining" });
+    }
     let health = Arc::clone(&state.health);
     match web::block(move || health.ping()).await {
         Ok(Ok(())) => HttpResponse::Ok().json(HealthStatus { status: "ok" }),

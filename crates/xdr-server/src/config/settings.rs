@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::agents::AgentSettings;
 use super::ingest::IngestSettings;
+use super::log::LogSettings;
 use super::onboarding::{DiscoverySettings, DownloadSettings};
 use super::secrets::{DatabaseUrl, SecretString};
 use super::webhooks::WebhookSettings;
@@ -19,7 +20,9 @@ use super::webhooks::WebhookSettings;
 pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
 pub const DEFAULT_DATA_DIR: &str = "./data";
 pub const DEFAULT_BODY_LIMIT_BYTES: usize = 1024 * 1024;
-pub const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS: u64 = 30;
+/// Below Docker's and Kubernetes' default stop grace (10 s and 30 s) once the exit itself is
+/// counted: compose gives 15 s (docker-compose.yml).
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS: u64 = 10;
 /// File name of the SQLite database inside the data directory when no URL is configured.
 pub const SQLITE_FILE_NAME: &str = "mini-xdr.db";
 pub const DEFAULT_POOL_SIZE: u32 = 10;
@@ -36,7 +39,6 @@ pub const DEFAULT_LOCKOUT_DURATION_SECONDS: u64 = 15 * 60;
 pub const DEFAULT_SESSION_CACHE_TTL_MS: u64 = 1000;
 pub const DEFAULT_PER_IP_PER_MINUTE: u32 = 30;
 pub const DEFAULT_BURST: u32 = 10;
-pub const DEFAULT_LOG_LEVEL: &str = "info";
 const SECONDS_PER_DAY: u64 = 24 * 60 * 60;
 
 /// The whole configuration, as loaded by [`super::load`].
@@ -68,7 +70,12 @@ pub struct ServerSettings {
     /// Peers allowed to set `X-Forwarded-For`: IP addresses or CIDR ranges (validated).
     pub trusted_proxies: Vec<String>,
     pub run_migrations: bool,
+    /// On SIGTERM or SIGINT: how long requests in flight may take to finish.
     pub shutdown_timeout_seconds: u64,
+    /// On SIGTERM or SIGINT: how long `/readyz` fails before the listener closes.
+    pub shutdown_delay_seconds: u64,
+    /// Browser origins (`scheme://host[:port]`) allowed to call the API; empty: CORS off.
+    pub cors_allowed_origins: Vec<String>,
     /// Where agents reach this server (the install scripts embed it); empty: `http://` and
     /// the bind address.
     pub public_url: String,
@@ -84,6 +91,8 @@ impl Default for ServerSettings {
             trusted_proxies: Vec::new(),
             run_migrations: true,
             shutdown_timeout_seconds: DEFAULT_SHUTDOWN_TIMEOUT_SECONDS,
+            shutdown_delay_seconds: 0,
+            cors_allowed_origins: Vec::new(),
             public_url: String::new(),
         }
     }
@@ -96,6 +105,10 @@ impl ServerSettings {
 
     pub fn shutdown_timeout(&self) -> Duration {
         Duration::from_secs(self.shutdown_timeout_seconds)
+    }
+
+    pub fn shutdown_delay(&self) -> Duration {
+        Duration::from_secs(self.shutdown_delay_seconds)
     }
 }
 
@@ -239,33 +252,6 @@ impl Default for RateLimitSettings {
             ipv6_prefix: xdr_http::rate_limit::DEFAULT_IPV6_PREFIX,
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct LogSettings {
-    pub format: LogFormat,
-    /// `tracing_subscriber::EnvFilter` directives, e.g. `info` or `info,xdr_http=debug`.
-    pub level: String,
-}
-
-impl Default for LogSettings {
-    fn default() -> Self {
-        Self {
-            format: LogFormat::default(),
-            level: DEFAULT_LOG_LEVEL.to_owned(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    /// Human-readable lines.
-    #[default]
-    Pretty,
-    /// One JSON object per event.
-    Json,
 }
 
 /// `[audit]`: retention of the audit log (applied by `mini-xdr audit prune`) and exports.

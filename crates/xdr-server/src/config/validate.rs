@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 
 use xdr_auth::config::MAX_SESSION_CACHE_TTL;
 use xdr_auth::jwt::MIN_JWT_KEY_BYTES;
-use xdr_http::TrustedProxies;
+use xdr_http::{CorsOrigins, TrustedProxies};
 
 use super::error::ConfigError;
 use super::settings::Settings;
@@ -18,6 +18,8 @@ pub const BCRYPT_COST_RANGE: RangeInclusive<u32> = 4..=31;
 pub const BCRYPT_COST_WARN_BELOW: u32 = 10;
 pub const ACCESS_TOKEN_TTL_SECONDS_RANGE: RangeInclusive<u64> = 60..=86_400;
 pub const REFRESH_TOKEN_TTL_DAYS_RANGE: RangeInclusive<u64> = 1..=365;
+/// A load balancer notices a failing `/readyz` within a few probe intervals.
+pub const SHUTDOWN_DELAY_SECONDS_RANGE: RangeInclusive<u64> = 0..=60;
 /// The kid of `auth.jwt_secret`.
 pub const DEFAULT_JWT_KID: &str = "default";
 const SCHEMES: [&str; 4] = ["sqlite://", "sqlite:", "postgres://", "postgresql://"];
@@ -26,7 +28,14 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
     let server = &settings.server;
     TrustedProxies::parse(&server.trusted_proxies)
         .map_err(|e| ConfigError::invalid("server.trusted_proxies", e.to_string()))?;
+    CorsOrigins::parse(&server.cors_allowed_origins)
+        .map_err(|e| ConfigError::invalid("server.cors_allowed_origins", e.to_string()))?;
     at_least_one("server.body_limit_bytes", server.body_limit_bytes)?;
+    in_range(
+        "server.shutdown_delay_seconds",
+        server.shutdown_delay_seconds,
+        SHUTDOWN_DELAY_SECONDS_RANGE,
+    )?;
 
     let database = &settings.database;
     check_database_url(database.url.expose())?;

@@ -114,25 +114,35 @@ impl Server {
         (status, body)
     }
 
-    pub fn terminate(mut self) -> std::process::ExitStatus {
+    pub fn terminate(self) -> std::process::ExitStatus {
+        self.signal("TERM");
+        self.wait_exit(STOP_TIMEOUT).0
+    }
+
+    /// Sends `SIG<name>` (e.g. `TERM`, `INT`) to the server.
+    pub fn signal(&self, name: &str) {
         let pid = self.child.id().to_string();
         assert!(
             Command::new("kill")
-                .args(["-TERM", &pid])
+                .args([&format!("-{name}"), &pid])
                 .status()
                 .unwrap()
                 .success()
         );
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        while Instant::now() < deadline {
+    }
+
+    /// The exit status and how long it took to come, at most `within` (else the test fails).
+    pub fn wait_exit(mut self, within: Duration) -> (std::process::ExitStatus, Duration) {
+        let started = Instant::now();
+        while started.elapsed() < within {
             if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
+                return (status, started.elapsed());
             }
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(20));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
-        panic!("server did not stop within {STOP_TIMEOUT:?} of SIGTERM");
+        panic!("server did not stop within {within:?}");
     }
 }
 

@@ -28,7 +28,8 @@ fn defaults_apply_without_any_source() {
     assert_eq!(settings.server.body_limit_bytes, 1_048_576);
     assert!(settings.server.trusted_proxies.is_empty());
     assert!(settings.server.run_migrations);
-    assert_eq!(settings.server.shutdown_timeout_seconds, 30);
+    assert_eq!(settings.server.shutdown_timeout_seconds, 10);
+    assert!(settings.server.cors_allowed_origins.is_empty());
     assert_eq!(
         settings.database.url.expose(),
         "sqlite://./data/mini-xdr.db"
@@ -54,7 +55,7 @@ fn defaults_apply_without_any_source() {
     assert!(settings.rate_limit.enabled);
     assert_eq!(settings.rate_limit.per_ip_per_minute, 30);
     assert_eq!(settings.rate_limit.burst, 10);
-    assert_eq!(settings.log.format, LogFormat::Pretty);
+    assert_eq!(settings.log.format, LogFormat::Auto);
     assert_eq!(settings.log.level, "info");
 }
 

@@ -46,7 +46,7 @@ fn redacted_output_hides_every_secret() {
     );
     assert_eq!(parsed["server"]["bind"].as_str(), Some("127.0.0.1:8080"));
     assert_eq!(parsed["auth"]["bcrypt_cost"].as_integer(), Some(12));
-    assert_eq!(parsed["log"]["format"].as_str(), Some("pretty"));
+    assert_eq!(parsed["log"]["format"].as_str(), Some("auto"));
 }
 
 #[test]
