@@ -137,7 +137,12 @@ async fn main() {
         .collect();
     let users: Vec<_> = (0..n)
         .map(|_| {
-            let http = reqwest::Client::builder().no_proxy().build().unwrap();
+            let tls = xdr_crypto::tls::client_config(xdr_crypto::tls::Trust::SystemRoots).unwrap();
+            let http = reqwest::Client::builder()
+                .no_proxy()
+                .tls_backend_preconfigured(tls)
+                .build()
+                .unwrap();
             (http, url.clone(), access.clone())
         })
         .collect();
