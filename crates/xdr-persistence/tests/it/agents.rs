@@ -212,6 +212,18 @@ pub fn agent_extras(
     .unwrap()
 }
 
+pub fn asset_hostname(db: &Database, org: OrganizationId, asset: Uuid) -> Option<String> {
+    tenant_scope(db, org, |conn| {
+        Ok(assets::table
+            .filter(assets::organization_id.eq(org.to_string()))
+            .filter(assets::id.eq(asset.to_string()))
+            .select(assets::hostname)
+            .first::<Option<String>>(conn)
+            .unwrap())
+    })
+    .unwrap()
+}
+
 pub fn asset_agent(db: &Database, org: OrganizationId, asset: Uuid) -> Option<String> {
     tenant_scope(db, org, |conn| {
         Ok(assets::table

@@ -95,6 +95,16 @@ pub(super) fn enroll(
         .set(assets::agent_id.eq(Some(agent_id.to_string())))
         .execute(conn)
         .repo()?;
+        // Discovery finds addresses, not names: the agent on the host knows its name.
+        diesel::update(
+            assets::table
+                .filter(assets::organization_id.eq(org.to_string()))
+                .filter(assets::ip.eq(ip.to_string()))
+                .filter(assets::hostname.is_null()),
+        )
+        .set(assets::hostname.eq(Some(&r.facts.hostname)))
+        .execute(conn)
+        .repo()?;
     }
     let agent = queries::get(conn, org, agent_id)?
         .ok_or_else(|| RepoError::Internal("the enrolled agent vanished".into()))?;

@@ -1,5 +1,5 @@
 //! Assets: one row per IP and organization. A later scan updates the IP's row in place,
-//! keeping its id, `first_seen_at` and `agent_id`.
+//! keeping its id, `first_seen_at`, `agent_id` and a hostname it knows.
 
 use diesel::prelude::*;
 use diesel::upsert::excluded;
@@ -8,6 +8,11 @@ use xdr_domain::ports::{AssetFilter, RepoResult};
 use xdr_domain::{OrganizationId, PageRequest, ScanId};
 
 use super::limit;
+
+diesel::define_sql_function! {
+    /// The first argument that is not NULL (SQL's `COALESCE` of two text values).
+    fn coalesce(x: diesel::sql_types::Nullable<diesel::sql_types::Text>, y: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
 use crate::connection::AnyConnection;
 use crate::error::DbResultExt;
 use crate::models::onboarding::{ASSET_COLUMNS, AssetRow};
@@ -29,7 +34,8 @@ pub(super) fn upsert(
             .on_conflict((assets::organization_id, assets::ip))
             .do_update()
             .set((
-                assets::hostname.eq(excluded(assets::hostname)),
+                // A scan that learns no name keeps the one known (from an enrolled agent).
+                assets::hostname.eq(coalesce(excluded(assets::hostname), assets::hostname)),
                 assets::os.eq(excluded(assets::os)),
                 assets::os_confidence.eq(excluded(assets::os_confidence)),
                 assets::role.eq(excluded(assets::role)),

@@ -10,8 +10,8 @@ use xdr_domain::ports::{AgentRepository, HeartbeatOutcome};
 use xdr_persistence::Database;
 
 use super::{
-    agent_extras, asset, asset_agent, audit, audited, enroll, facts, sealed, stored_agents, token,
-    token_uses,
+    agent_extras, asset, asset_agent, asset_hostname, audit, audited, enroll, facts, sealed,
+    stored_agents, token, token_uses,
 };
 use crate::support::{now, tenant};
 
@@ -81,6 +81,9 @@ fn a_fresh_token_creates_an_active_agent_with_its_secret(db: &Database) {
     // The organization's asset at that IP is the agent's; the other organization's is not.
     assert_eq!(asset_agent(db, org.id, linked), Some(agent.id.to_string()));
     assert_eq!(asset_agent(db, other.id, elsewhere), None);
+    // It is named after the host the agent reports; the other organization's stays nameless.
+    assert_eq!(asset_hostname(db, org.id, linked).as_deref(), Some("web-1"));
+    assert_eq!(asset_hostname(db, other.id, elsewhere), None);
     assert_eq!(db.agents().key_versions_in_use().unwrap().get(&3), Some(&1));
 }
 

@@ -172,6 +172,32 @@ fn a_later_scan_updates_not_duplicates(db: &Database) {
             .unwrap(),
         stored
     );
+
+    // A scan that learns no name keeps the one known; everything else it updates.
+    assert!(
+        repo.finish_scan(org.id, second.id, ScanStatus::Completed, None, later)
+            .unwrap()
+    );
+    let last = later + Duration::hours(1);
+    let third = running_scan(db, org.id, last);
+    let mut nameless = asset("192.0.2.10", third.id, last);
+    nameless.hostname = None;
+    assert!(
+        repo.record_scan_progress(
+            org.id,
+            third.id,
+            counts(1, 1),
+            std::slice::from_ref(&nameless)
+        )
+        .unwrap()
+    );
+    let kept = repo
+        .list_assets(org.id, &AssetFilter::default(), &page(None, 10))
+        .unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].hostname.as_deref(), Some("web-1.example"));
+    assert_eq!(kept[0].scan_id, third.id);
+    assert_eq!(kept[0].services, nameless.services);
 }
 
 /// Progress on another organization's (running) scan writes no asset anywhere.
