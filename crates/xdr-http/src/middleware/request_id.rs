@@ -62,7 +62,9 @@ pub async fn with_request_id(
     let sent: Vec<&HeaderValue> = req.headers().get_all(REQUEST_ID_HEADER).collect();
     let id = choose(&trusted, req.peer_addr().map(|a| a.ip()), &sent);
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id);
+    // At ERROR level, so that the span is on whatever `log.level` lets through: a span below
+    // the filter's level would be disabled, and `warn` lines would lose their request id.
+    let span = tracing::error_span!("request", request_id = %id);
     let mut response = next.call(req).instrument(span).await?;
     // Only acceptable tokens are ever chosen, and they are valid header values.
     if let Ok(value) = HeaderValue::from_str(&id) {
