@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod backup;
 mod config;
 mod connection;
 mod database;

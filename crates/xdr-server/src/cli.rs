@@ -45,6 +45,10 @@ pub enum Command {
     /// Maintain the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a consistent copy of the SQLite database while the server runs.
+    Backup(BackupArgs),
+    /// Replace the SQLite database with a backup (refused while a server runs on it).
+    Restore(RestoreArgs),
     /// Ask this server's /readyz (for container health checks): exit 0 when it answers 200.
     Healthcheck(HealthcheckArgs),
 }
@@ -148,6 +152,27 @@ pub struct HealthcheckArgs {
     pub timeout_ms: u64,
 }
 
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The new file to write (never overwritten).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The backup to restore (checked before anything is replaced).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Replace an existing database.
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Delete audit entries past their retention.
@@ -165,6 +190,8 @@ impl Command {
             | Command::Audit(AuditCommand::Prune(data)) => Some(data),
             Command::Vault(VaultCommand::Rewrap(args)) => Some(&args.data),
             Command::Keys(KeysCommand::Rotate(args)) => Some(&args.data),
+            Command::Backup(args) => Some(&args.data),
+            Command::Restore(args) => Some(&args.data),
             Command::Healthcheck(_) => None,
         }
     }

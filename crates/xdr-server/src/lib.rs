@@ -3,6 +3,7 @@
 
 pub mod audit_prune;
 pub mod background;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod healthcheck;

@@ -7,7 +7,7 @@ use xdr_server::cli::{
     AuditCommand, Cli, Command, ConfigCommand, HealthcheckArgs, KeyKind, KeysCommand, VaultCommand,
 };
 use xdr_server::config::{self, Settings};
-use xdr_server::{audit_prune, healthcheck, logging, serve, startup, vault};
+use xdr_server::{audit_prune, backup, healthcheck, logging, serve, startup, vault};
 
 /// mimalloc instead of the system allocator: request handling allocates many small, short-lived
 /// values on every worker thread, which glibc's malloc serves slowly (docs/benchmarks.md,
@@ -78,8 +78,23 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         },
         Command::Vault(VaultCommand::Rewrap(args)) => rewrap(&settings, args.batch_size).await,
         Command::Audit(AuditCommand::Prune(_)) => audit_prune::run(&settings),
+        Command::Backup(args) => backup::run_backup(&settings, &args.out)
+            .map(|copy| print_copy("backup written", &args.out, &copy))
+            .map_err(|e| e.to_string()),
+        Command::Restore(args) => backup::run_restore(&settings, &args.from, args.force)
+            .map(|copy| print_copy("database restored from", &args.from, &copy))
+            .map_err(|e| e.to_string()),
         Command::Config(ConfigCommand::Check(_)) | Command::Healthcheck(_) => Ok(()),
     }
+}
+
+fn print_copy(what: &str, path: &std::path::Path, copy: &xdr_persistence::backup::CopySummary) {
+    print_line(&format!(
+        "{what} {} ({} bytes, {} migrations)",
+        path.display(),
+        copy.bytes,
+        copy.migrations
+    ));
 }
 
 fn healthcheck(bind: std::net::SocketAddr, args: &HealthcheckArgs) -> ExitCode {

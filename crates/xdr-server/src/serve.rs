@@ -22,6 +22,8 @@ pub enum ServeError {
     Signals(io::Error),
     #[error("server error: {0}")]
     Io(#[from] io::Error),
+    #[error(transparent)]
+    Lock(#[from] crate::backup::CopyError),
 }
 
 /// Runs until SIGTERM or SIGINT, then drains: `/readyz` answers 503 at once; after
@@ -32,6 +34,8 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     // Installed first, so that a signal during start-up is not lost.
     let signals = ShutdownSignals::install().map_err(ServeError::Signals)?;
     let database = startup::open_database(&settings, settings.server.run_migrations)?;
+    // Held until the process ends: `mini-xdr restore` refuses to replace the file meanwhile.
+    let _serving = crate::backup::serving_lock(&settings)?;
     let state = startup::app_state(&settings, &database)?;
     startup::check_vault(&state).await?;
     startup::resume_deliveries(&state);
