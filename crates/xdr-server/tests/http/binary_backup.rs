@@ -143,8 +143,9 @@ fn a_backup_under_ingest_restores_every_acknowledged_event() {
     let copy = Server::start(command(&restored));
     let token = sign_in(&copy);
     let events = count_events(&copy, &token);
+    // At most one batch (20) was in flight, committed but not yet acknowledged, at the end.
     assert!(
-        (before..=after).contains(&events),
+        (before..=after + 20).contains(&events),
         "{events} events restored; {before} acknowledged before the backup, {after} after"
     );
     let (status, verify) = copy.request_as("GET", "/api/v1/audit-logs/verify", None, Some(&token));
