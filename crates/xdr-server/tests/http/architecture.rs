@@ -15,7 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("xdr-service", &["xdr-domain", "xdr-crypto", "xdr-auth"]),
     ("xdr-persistence", &["xdr-domain", "xdr-crypto"]),
     ("xdr-http", &["xdr-domain", "xdr-auth", "xdr-service"]),
-    ("xdr-agent", &["xdr-domain", "xdr-auth"]),
+    ("xdr-agent", &["xdr-domain", "xdr-crypto", "xdr-auth"]),
     (
         "xdr-server",
         &[
