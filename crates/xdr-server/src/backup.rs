@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use xdr_persistence::backup::{self, BackupError, CopySummary};
 
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings, ensure_private_dir};
 
 /// Why a backup or a restore was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +28,8 @@ pub enum CopyError {
     DatabaseExists(PathBuf),
     #[error(transparent)]
     Copy(#[from] BackupError),
+    #[error(transparent)]
+    Directory(#[from] ConfigError),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -50,12 +52,15 @@ fn database_file(settings: &Settings) -> Result<PathBuf, CopyError> {
 }
 
 fn lock_path(database: &Path) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push(".lock");
-    PathBuf::from(name)
+    with_suffix(database, ".lock")
 }
 
+/// The lock file beside the database, its directory made (private, as the data directory)
+/// when missing.
 fn open_lock(database: &Path) -> Result<File, CopyError> {
+    if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
+        ensure_private_dir(dir)?;
+    }
     let path = lock_path(database);
     OpenOptions::new()
         .create(true)
@@ -65,11 +70,14 @@ fn open_lock(database: &Path) -> Result<File, CopyError> {
         .map_err(io(&path))
 }
 
-/// Held by `serve` for as long as it runs (none on PostgreSQL). Several servers may share a
-/// SQLite file; a restore may not run beside any of them.
+/// Held by `serve` for as long as it runs (none on PostgreSQL), taken before the database is
+/// opened (a server must not keep connections to a file a restore then replaced). Several
+/// servers may share a SQLite file; a restore may not run beside any of them.
 pub fn serving_lock(settings: &Settings) -> Result<Option<File>, CopyError> {
-    let Ok(database) = database_file(settings) else {
-        return Ok(None);
+    let database = match database_file(settings) {
+        Ok(database) => database,
+        Err(CopyError::NotSqlite) => return Ok(None),
+        Err(e) => return Err(e),
     };
     let lock = open_lock(&database)?;
     match lock.try_lock_shared() {
@@ -103,9 +111,6 @@ pub fn run_restore(
 ) -> Result<CopySummary, CopyError> {
     let database = database_file(settings)?;
     let summary = backup::check_copy(from)?;
-    if let Some(dir) = database.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-    }
     let lock = open_lock(&database)?;
     match lock.try_lock() {
         Ok(()) => {}

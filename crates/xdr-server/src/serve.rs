@@ -33,9 +33,9 @@ pub enum ServeError {
 pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     // Installed first, so that a signal during start-up is not lost.
     let signals = ShutdownSignals::install().map_err(ServeError::Signals)?;
-    let database = startup::open_database(&settings, settings.server.run_migrations)?;
     // Held until the process ends: `mini-xdr restore` refuses to replace the file meanwhile.
     let _serving = crate::backup::serving_lock(&settings)?;
+    let database = startup::open_database(&settings, settings.server.run_migrations)?;
     let state = startup::app_state(&settings, &database)?;
     startup::check_vault(&state).await?;
     startup::resume_deliveries(&state);
