@@ -13,6 +13,7 @@ mod identity;
 mod ingest;
 mod inventory;
 mod onboarding;
+mod retention;
 mod webhooks;
 
 use crate::error::RepoError;
@@ -32,6 +33,7 @@ pub use identity::{
 pub use ingest::IngestRepository;
 pub use inventory::InventoryRepository;
 pub use onboarding::{AssetFilter, OnboardingRecord, OnboardingRepository, OnboardingUpdate};
+pub use retention::EventRetentionRepository;
 pub use webhooks::WebhookRepository;
 
 pub type RepoResult<T> = Result<T, RepoError>;

@@ -52,6 +52,9 @@ pub(crate) enum CrossTenant {
     ScanInterruption,
     /// The periodic sweep of agent nonces too old to be replayed.
     NoncePrune,
+    /// Event retention: which organizations have events older than the cutoff (each one is
+    /// then pruned in its own tenant scope).
+    EventPrune,
     /// An agentless request's ingest token: its hash is all the request has; the events it
     /// brings are then written in the token's organization.
     IngestByTokenHash,
@@ -71,6 +74,7 @@ impl CrossTenant {
             CrossTenant::AgentById => "agent_by_id",
             CrossTenant::ScanInterruption => "scan_interruption",
             CrossTenant::NoncePrune => "nonce_prune",
+            CrossTenant::EventPrune => "event_prune",
             CrossTenant::IngestByTokenHash => "ingest_by_token_hash",
         }
     }

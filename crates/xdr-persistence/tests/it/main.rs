@@ -16,6 +16,7 @@ mod credential_secrets;
 mod credentials;
 mod detection_batch;
 mod detection_windows;
+mod events_retention;
 mod events_store;
 mod health;
 mod ingest;

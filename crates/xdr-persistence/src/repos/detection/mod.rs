@@ -1,10 +1,12 @@
-//! `DetectionRepository`: events, incidents, detection settings and the dashboard.
+//! `DetectionRepository`: events, incidents, detection settings and the dashboard; and
+//! `EventRetentionRepository` (`retention`).
 
 mod chunks;
 mod dashboard;
 mod incidents_store;
 pub(crate) mod ingest;
 mod queries;
+mod retention;
 mod rules;
 mod update;
 mod window_counts;

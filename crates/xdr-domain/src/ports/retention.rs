@@ -1,0 +1,31 @@
+//! Event retention: deleting the events received before a cutoff, a small batch at a time.
+
+use chrono::{DateTime, Utc};
+
+use crate::ids::OrganizationId;
+
+use super::RepoResult;
+
+/// What `events.retention_days` needs from storage. Only events go: incidents keep their own
+/// summary (counts, first and last seen, severity, status, notes, actions) and reference no
+/// event row, so an incident outlives the events that opened it.
+pub trait EventRetentionRepository: Send + Sync {
+    /// Across organizations (an operator task): the organizations that have at least one
+    /// event received before `before`.
+    fn organizations_with_events_before(
+        &self,
+        before: DateTime<Utc>,
+    ) -> RepoResult<Vec<OrganizationId>>;
+
+    /// How many events of `org` were received before `before` (a dry run's report).
+    fn count_events_before(&self, org: OrganizationId, before: DateTime<Utc>) -> RepoResult<u64>;
+
+    /// Deletes at most `limit` of the oldest events of `org` received before `before`, in one
+    /// short transaction of its own; returns how many. Fewer than `limit` means none is left.
+    fn prune_events_before(
+        &self,
+        org: OrganizationId,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> RepoResult<u64>;
+}
