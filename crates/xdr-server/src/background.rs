@@ -1,9 +1,15 @@
-//! What runs in the background of `serve`, off the request path: WAL checkpoints and the
-//! sweeps of expired lockout states and agent nonces. Each returns its handle; `serve` aborts
-//! them at shutdown.
+//! What runs in the background of `serve`, off the request path: WAL checkpoints, the sweeps
+//! of expired lockout states and agent nonces, and event retention. Each returns its handle;
+//! `serve` aborts them at shutdown.
 
+use std::sync::Arc;
+
+use xdr_domain::ports::EventRetentionRepository;
 use xdr_http::AppState;
 use xdr_persistence::Database;
+
+use crate::config::EventSettings;
+use crate::events_prune::{self, Batches};
 
 /// How often SQLite's write-ahead log is checkpointed in the background.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
@@ -71,4 +77,31 @@ pub fn spawn_nonce_sweeps(state: &AppState) -> actix_web::rt::task::JoinHandle<(
             }
         }
     })
+}
+
+/// With `events.retention_days` set: at start and then every `events.prune_interval_seconds`
+/// (counted from the end of the previous sweep), deletes the events past their retention in
+/// batches of `events.prune_batch_size` with `events.prune_pause_ms` between them, each batch
+/// on the blocking pool. `None` when retention is off. Abort the handle at shutdown (between
+/// two batches: a batch in flight finishes, its transaction is short).
+pub fn spawn_event_prunes(
+    database: &Database,
+    settings: &EventSettings,
+) -> Option<actix_web::rt::task::JoinHandle<()>> {
+    let days = settings.retention_days?;
+    let repo: Arc<dyn EventRetentionRepository> = Arc::new(database.detection());
+    let batches = Batches {
+        size: settings.prune_batch_size,
+        pause: settings.prune_pause(),
+    };
+    let every = settings.prune_interval();
+    Some(actix_web::rt::spawn(async move {
+        loop {
+            let before = crate::audit_prune::cutoff(chrono::Utc::now(), days);
+            if let Err(error) = events_prune::prune(Arc::clone(&repo), before, batches).await {
+                tracing::warn!(error = %error, "event prune failed; it runs again at the next interval");
+            }
+            actix_web::rt::time::sleep(every).await;
+        }
+    }))
 }

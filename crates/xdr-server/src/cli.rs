@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use xdr_service::credentials::DEFAULT_REWRAP_BATCH;
 
-use crate::config::{CliOverrides, DatabaseUrl};
+use crate::config::{CliOverrides, DatabaseUrl, PRUNE_BATCH_SIZE_RANGE, RETENTION_DAYS_RANGE};
 use crate::healthcheck::DEFAULT_TIMEOUT_MS;
 
 /// Largest `vault rewrap --batch-size`.
@@ -45,6 +45,9 @@ pub enum Command {
     /// Maintain the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Maintain stored events.
+    #[command(subcommand)]
+    Events(EventsCommand),
     /// Write a consistent copy of the SQLite database while the server runs.
     Backup(BackupArgs),
     /// Replace the SQLite database with a backup (refused while a server runs on it).
@@ -179,6 +182,29 @@ pub enum AuditCommand {
     Prune(DataArgs),
 }
 
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// Delete events past their retention, in small batches (safe while serving).
+    Prune(EventsPruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EventsPruneArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Delete events received more than N days ago, instead of events.retention_days.
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(*RETENTION_DAYS_RANGE.end())))]
+    pub older_than_days: Option<u32>,
+    /// Count what would be deleted, per organization, and delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Events deleted per batch, instead of events.prune_batch_size.
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(*PRUNE_BATCH_SIZE_RANGE.end())))]
+    pub batch_size: Option<u32>,
+}
+
 impl Command {
     /// Where the command's data is (every command that touches data takes the same flags for
     /// it; `healthcheck` touches none).
@@ -188,6 +214,7 @@ impl Command {
             Command::Migrate(args) => Some(&args.data),
             Command::Config(ConfigCommand::Check(data))
             | Command::Audit(AuditCommand::Prune(data)) => Some(data),
+            Command::Events(EventsCommand::Prune(args)) => Some(&args.data),
             Command::Vault(VaultCommand::Rewrap(args)) => Some(&args.data),
             Command::Keys(KeysCommand::Rotate(args)) => Some(&args.data),
             Command::Backup(args) => Some(&args.data),

@@ -4,10 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use xdr_server::cli::{
-    AuditCommand, Cli, Command, ConfigCommand, HealthcheckArgs, KeyKind, KeysCommand, VaultCommand,
+    AuditCommand, Cli, Command, ConfigCommand, EventsCommand, HealthcheckArgs, KeyKind,
+    KeysCommand, VaultCommand,
 };
 use xdr_server::config::{self, Settings};
-use xdr_server::{audit_prune, backup, healthcheck, logging, serve, startup, vault};
+use xdr_server::{audit_prune, backup, events_prune, healthcheck, logging, serve, startup, vault};
 
 /// mimalloc instead of the system allocator: request handling allocates many small, short-lived
 /// values on every worker thread, which glibc's malloc serves slowly (docs/benchmarks.md,
@@ -78,6 +79,9 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         },
         Command::Vault(VaultCommand::Rewrap(args)) => rewrap(&settings, args.batch_size).await,
         Command::Audit(AuditCommand::Prune(_)) => audit_prune::run(&settings),
+        Command::Events(EventsCommand::Prune(args)) => events_prune::run(&settings, &args)
+            .await
+            .map(|report| print_line(&report)),
         Command::Backup(args) => backup::run_backup(&settings, &args.out)
             .map(|copy| print_copy("backup written", &args.out, &copy))
             .map_err(|e| e.to_string()),

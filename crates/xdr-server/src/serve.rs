@@ -43,6 +43,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let checkpoints = background::spawn_checkpoints(&database);
     let sweeps = background::spawn_throttle_sweeps(&state);
     let nonce_sweeps = background::spawn_nonce_sweeps(&state);
+    let event_prunes = background::spawn_event_prunes(&database, &settings.events);
     let bind = settings.server.bind;
     let grace = settings.server.shutdown_timeout();
     let delay = settings.server.shutdown_delay();
@@ -63,6 +64,9 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     checkpoints.abort();
     sweeps.abort();
     nonce_sweeps.abort();
+    if let Some(prunes) = event_prunes {
+        prunes.abort();
+    }
     tracing::info!("mini-xdr stopped");
     Ok(())
 }

@@ -15,7 +15,8 @@ pub const ENV_PREFIX: &str = "MINI_XDR__";
 const SEPARATOR: &str = "__";
 const LIST_SEPARATOR: char = ',';
 /// Optional numeric keys: unset by default, so their type cannot be read from the defaults.
-const OPTIONAL_NUMBER_KEYS: [(&str, &str); 1] = [("audit", "retention_days")];
+const OPTIONAL_NUMBER_KEYS: [(&str, &str); 2] =
+    [("audit", "retention_days"), ("events", "retention_days")];
 
 /// The variables of `vars` that start with [`ENV_PREFIX`], as a table shaped like the TOML file.
 pub(crate) fn env_layer(

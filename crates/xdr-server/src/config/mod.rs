@@ -10,6 +10,7 @@
 mod agents;
 mod env;
 mod error;
+mod events;
 mod ingest;
 mod jwt_keys;
 mod keys_file;
@@ -26,6 +27,10 @@ mod webhooks;
 pub use agents::AgentSettings;
 pub use env::ENV_PREFIX;
 pub use error::ConfigError;
+pub use events::{
+    DEFAULT_PRUNE_BATCH_SIZE, DEFAULT_PRUNE_INTERVAL_SECONDS, DEFAULT_PRUNE_PAUSE_MS,
+    EventSettings, PRUNE_BATCH_SIZE_RANGE, RETENTION_DAYS_RANGE,
+};
 pub use ingest::IngestSettings;
 pub use jwt_keys::{ResolvedJwtKeys, resolve_jwt_keys};
 pub use keys_file::{JWT_KEYS_FILE_NAME, ensure_private_dir, rotate_jwt_key};

@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::agents::AgentSettings;
+use super::events::EventSettings;
 use super::ingest::IngestSettings;
 use super::log::LogSettings;
 use super::onboarding::{DiscoverySettings, DownloadSettings};
@@ -52,6 +53,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub vault: VaultSettings,
     pub audit: AuditSettings,
+    pub events: EventSettings,
     pub webhooks: WebhookSettings,
     pub agents: AgentSettings,
     pub ingest: IngestSettings,

@@ -95,6 +95,7 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
         settings.audit.export_timeout_seconds,
     )?;
 
+    settings.events.validate()?;
     settings.webhooks.validate()?;
     settings.agents.validate()?;
     settings.ingest.validate()?;
