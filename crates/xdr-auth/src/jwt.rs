@@ -19,8 +19,11 @@ use xdr_domain::{OrganizationId, SessionId, UserId};
 
 /// Shortest HMAC key accepted (RFC 7518 3.2: at least the hash output size).
 pub const MIN_JWT_KEY_BYTES: usize = 32;
-/// The only value of the `typ` claim that an access token may carry.
+/// The `typ` claim of an API access token (a bearer token).
 pub const ACCESS_TOKEN_TYPE: &str = "access";
+/// The `typ` claim of a web console session token (carried in a cookie, never as a bearer):
+/// each kind is refused where the other is expected.
+pub const BROWSER_TOKEN_TYPE: &str = "browser";
 const ALGORITHM: Algorithm = Algorithm::HS256;
 
 #[derive(Debug, Error, PartialEq, Eq)]
@@ -127,6 +130,17 @@ impl JwtKeyRing {
         now: DateTime<Utc>,
         ttl_seconds: i64,
     ) -> Result<String, TokenError> {
+        self.issue_typed(subject, now, ttl_seconds, ACCESS_TOKEN_TYPE)
+    }
+
+    /// Signs a token of kind `typ` ([`ACCESS_TOKEN_TYPE`] or [`BROWSER_TOKEN_TYPE`]).
+    pub fn issue_typed(
+        &self,
+        subject: AccessSubject,
+        now: DateTime<Utc>,
+        ttl_seconds: i64,
+        typ: &str,
+    ) -> Result<String, TokenError> {
         let claims = AccessClaims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -134,7 +148,7 @@ impl JwtKeyRing {
             org: subject.organization_id,
             role: subject.role,
             sid: subject.session_id,
-            typ: ACCESS_TOKEN_TYPE.to_owned(),
+            typ: typ.to_owned(),
             iat: now.timestamp(),
             exp: now.timestamp() + ttl_seconds,
             jti: Uuid::new_v4(),
@@ -153,8 +167,19 @@ impl JwtKeyRing {
         encode(&header, claims, &key.encoding).map_err(|e| TokenError::Signing(e.to_string()))
     }
 
-    /// Verifies signature, algorithm, `kid`, `exp` (no leeway), `iss`, `aud` and `typ`.
+    /// Verifies an access token: signature, algorithm, `kid`, `exp` (no leeway), `iss`,
+    /// `aud` and `typ`.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, TokenError> {
+        self.verify_typed(token, now, ACCESS_TOKEN_TYPE)
+    }
+
+    /// As [`Self::verify`], for a token of kind `typ`.
+    pub fn verify_typed(
+        &self,
+        token: &str,
+        now: DateTime<Utc>,
+        typ: &str,
+    ) -> Result<AccessClaims, TokenError> {
         let header = decode_header(token).map_err(|_| TokenError::Invalid)?;
         if header.alg != ALGORITHM {
             return Err(TokenError::Invalid);
@@ -171,7 +196,7 @@ impl JwtKeyRing {
             .map_err(|_| TokenError::Invalid)?;
         let claims = data.claims;
         // Our own clock decides expiry too (the library reads the system clock).
-        if claims.typ != ACCESS_TOKEN_TYPE || claims.exp <= now.timestamp() {
+        if claims.typ != typ || claims.exp <= now.timestamp() {
             return Err(TokenError::Invalid);
         }
         Ok(claims)

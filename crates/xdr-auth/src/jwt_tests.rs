@@ -188,3 +188,20 @@ fn debug_hides_keys() {
     let printed = format!("{r:?}");
     assert!(!printed.contains("0123456789abcdef"));
 }
+
+#[test]
+fn browser_and_access_tokens_are_not_interchangeable() {
+    let r = ring(&[("a", KEY_A)], "a");
+    let now = Utc::now();
+    let browser = r
+        .issue_typed(subject(), now, 900, BROWSER_TOKEN_TYPE)
+        .unwrap();
+    let access = r.issue(subject(), now, 900).unwrap();
+    assert_eq!(r.verify(&browser, now), Err(TokenError::Invalid));
+    assert_eq!(
+        r.verify_typed(&access, now, BROWSER_TOKEN_TYPE),
+        Err(TokenError::Invalid)
+    );
+    let claims = r.verify_typed(&browser, now, BROWSER_TOKEN_TYPE).unwrap();
+    assert_eq!(claims.typ, BROWSER_TOKEN_TYPE);
+}

@@ -29,6 +29,7 @@ pub use password::{PasswordHashError, PasswordHasher};
 pub use principal::{ClientInfo, Principal};
 pub use service::{AuthService, IdentityStore};
 pub use tokens::{RefreshToken, TokenPair};
+pub use usecases::browser::BrowserToken;
 pub use usecases::invitations::Joined;
 pub use usecases::login::LoggedIn;
 pub use usecases::register::{RegisterInput, Registered};

@@ -40,6 +40,23 @@ pub fn app(
         InitError = (),
     >,
 > {
+    app_with(state, |_| {})
+}
+
+/// The application with more routes (the web console's) under the same middleware: request
+/// ids, logs, metrics, drain and security headers apply to them as to the API.
+pub fn app_with(
+    state: AppState,
+    extra: impl FnOnce(&mut web::ServiceConfig),
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
     let body_limit = state.config.body_limit_bytes;
     let metrics = Arc::clone(&state.metrics);
     let trusted_proxies = Arc::new(state.config.trusted_proxies.clone());
@@ -73,6 +90,7 @@ pub fn app(
         .service(SwaggerUi::new("/docs/{_:.*}").url(OPENAPI_PATH, ApiDoc::openapi()))
         .route("/docs", web::get().to(docs_redirect))
         .service(web::scope("/api/v1").configure(api_v1))
+        .configure(extra)
         .default_service(web::to(fallback::fallback))
 }
 

@@ -18,7 +18,7 @@ pub mod state;
 pub mod trusted_proxies;
 
 pub use agent_rate_limit::{AgentRateLimitConfig, AgentRateLimiter};
-pub use app::{API_ROUTES, OPENAPI_PATH, OPERATIONAL_ROUTES, app};
+pub use app::{API_ROUTES, OPENAPI_PATH, OPERATIONAL_ROUTES, app, app_with};
 pub use error::ApiError;
 pub use middleware::cors::{CorsOrigins, InvalidOrigin};
 pub use middleware::drain::Drain;

@@ -6,6 +6,7 @@ pub mod background;
 pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod events_prune;
 pub mod healthcheck;
 pub mod logging;

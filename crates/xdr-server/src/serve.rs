@@ -48,15 +48,19 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let grace = settings.server.shutdown_timeout();
     let delay = settings.server.shutdown_delay();
     let drain = state.drain.clone();
-    let server = HttpServer::new(move || xdr_http::app(state.clone()))
-        .workers(settings.server.effective_workers())
-        .shutdown_timeout(grace.as_secs())
-        .shutdown_signal(signals.drain_on_first(drain, delay, grace))
-        .bind(bind)
-        .map_err(|source| ServeError::Bind {
-            addr: bind.to_string(),
-            source,
-        })?;
+    let console = crate::console::console(&state);
+    let server = HttpServer::new(move || {
+        let console = console.clone();
+        xdr_http::app_with(state.clone(), move |cfg| console.configure(cfg))
+    })
+    .workers(settings.server.effective_workers())
+    .shutdown_timeout(grace.as_secs())
+    .shutdown_signal(signals.drain_on_first(drain, delay, grace))
+    .bind(bind)
+    .map_err(|source| ServeError::Bind {
+        addr: bind.to_string(),
+        source,
+    })?;
     for addr in server.addrs() {
         tracing::info!(address = %addr, backend = ?database.backend(), "mini-xdr listening");
     }

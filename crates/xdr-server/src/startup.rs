@@ -98,6 +98,8 @@ pub fn auth_config(settings: &Settings) -> Result<AuthConfig, StartupError> {
         audience: auth.audience.clone(),
         access_token_ttl: auth.access_token_ttl(),
         refresh_token_ttl: auth.refresh_token_ttl(),
+        browser_session_ttl: xdr_auth::config::DEFAULT_BROWSER_SESSION_TTL
+            .min(auth.refresh_token_ttl()),
         bcrypt_cost: auth.bcrypt_cost,
         password_hash_concurrency: auth.effective_password_hash_concurrency(),
         lockout: LockoutPolicy {

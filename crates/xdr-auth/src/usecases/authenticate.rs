@@ -17,6 +17,15 @@ impl AuthService {
             .jwt
             .verify(bearer, now)
             .map_err(|_| AuthenticateError::Unauthorized)?;
+        self.active_principal(claims, now).await
+    }
+
+    /// The principal of verified claims, once their session is known to be active.
+    pub(crate) async fn active_principal(
+        &self,
+        claims: crate::jwt::AccessClaims,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Principal, AuthenticateError> {
         let principal = Principal {
             user_id: claims.sub,
             organization_id: claims.org,

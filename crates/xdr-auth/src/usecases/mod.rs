@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod authenticate;
+pub mod browser;
 pub mod invitations;
 pub mod login;
 pub mod refresh;

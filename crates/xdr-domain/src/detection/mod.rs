@@ -13,7 +13,7 @@ pub mod severity;
 pub mod window;
 
 pub use batch::{FiredReadings, IncidentWrites, fired, first_seen, plan};
-pub use dashboard::{DashboardSummary, TOP_SOURCE_IPS};
+pub use dashboard::{CHART_HOURS, DashboardSummary, TOP_SOURCE_IPS, chart_hours};
 pub use event::{EventInput, MAX_BATCH, NewEvent, validate_batch, validate_each};
 pub use event_id::EventIds;
 pub use incident::{

@@ -13,6 +13,7 @@ use crate::support::tenant;
 both_backends!(
     every_event_of_a_batch_is_stored_whatever_its_size,
     the_last_24_hours_end_exactly_at_their_boundary,
+    events_per_hour_fall_in_their_hour,
 );
 
 fn inputs(n: usize, src_ip: &str) -> Vec<EventInput> {
@@ -114,4 +115,33 @@ fn the_last_24_hours_end_exactly_at_their_boundary(db: &Database) {
             ("192.0.2.3".to_owned(), 3),
         ]
     );
+}
+
+fn events_per_hour_fall_in_their_hour(db: &Database) {
+    let (org, _) = tenant(db);
+    let (other, _) = tenant(db);
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 12, 30, 0).unwrap();
+    let hour = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+    receive(db, org.id, 2, "192.0.2.1", hour - Duration::microseconds(1));
+    receive(db, org.id, 3, "192.0.2.1", hour);
+    receive(db, org.id, 4, "192.0.2.1", now);
+    receive(db, org.id, 6, "192.0.2.1", now - Duration::hours(30));
+    receive(db, other.id, 5, "192.0.2.1", hour);
+    let chart = db
+        .detection()
+        .dashboard(org.id, now)
+        .unwrap()
+        .events_per_hour;
+    assert_eq!(chart.len(), 24);
+    let count_at = |h: u32| {
+        let at = Utc.with_ymd_and_hms(2026, 11, 20, h, 0, 0).unwrap();
+        chart
+            .iter()
+            .find(|(start, _)| *start == at)
+            .map(|(_, n)| *n)
+    };
+    assert_eq!(count_at(8), Some(2));
+    assert_eq!(count_at(9), Some(3));
+    assert_eq!(count_at(12), Some(4));
+    assert_eq!(chart.iter().map(|(_, n)| n).sum::<u64>(), 2 + 3 + 4);
 }

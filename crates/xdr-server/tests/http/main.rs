@@ -42,6 +42,7 @@ mod config_load;
 mod config_redact;
 mod config_validate;
 mod config_vault_keys;
+mod console;
 mod containment;
 mod cors;
 mod credentials;

@@ -138,7 +138,11 @@ impl TestApp {
         Response = ServiceResponse<impl MessageBody>,
         Error = actix_web::Error,
     > {
-        test::init_service(xdr_http::app(self.state.clone())).await
+        let console = xdr_server::console::console(&self.state);
+        test::init_service(xdr_http::app_with(self.state.clone(), move |cfg| {
+            console.configure(cfg)
+        }))
+        .await
     }
 }
 

@@ -1,0 +1,8 @@
+//! The web console through the real actix app on both databases: sign-in and sessions, CSRF,
+//! roles and tenants on every page, escaping of hostile event fields, assets.
+
+mod browser;
+mod pages;
+mod roles;
+mod sessions;
+mod sign_in;
