@@ -1,6 +1,7 @@
 //! The web console through the real actix app on both databases: sign-in and sessions, CSRF,
 //! roles and tenants on every page, escaping of hostile event fields, assets.
 
+mod admin;
 mod browser;
 mod pages;
 mod roles;
