@@ -19,6 +19,7 @@ pub mod onboarding;
 pub mod pagination;
 pub mod ports;
 pub mod secrets;
+pub mod telemetry;
 pub mod validation;
 pub mod webhooks;
 

@@ -18,6 +18,8 @@ use super::RepoResult;
 pub struct IngestOutcome {
     pub accepted: usize,
     pub incidents_opened: Vec<IncidentId>,
+    /// The rule of each opened incident, in the order of `incidents_opened`.
+    pub opened_rules: Vec<RuleKind>,
     pub incidents_updated: Vec<IncidentId>,
 }
 

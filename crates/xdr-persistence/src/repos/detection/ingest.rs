@@ -129,6 +129,7 @@ pub(crate) fn ingest_locked(
     Ok(IngestOutcome {
         accepted: rows.len(),
         incidents_opened: writes.opened.iter().map(|i| i.id).collect(),
+        opened_rules: writes.opened.iter().map(|i| i.rule).collect(),
         incidents_updated: writes.grown.iter().map(|i| i.id).collect(),
     })
 }

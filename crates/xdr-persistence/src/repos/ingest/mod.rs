@@ -79,11 +79,7 @@ impl IngestRepository for SqlIngestRepository {
             // First, as for agent batches: the status row references the organization.
             ingest::lock_organization(c, org)?;
             let outcome = if events.is_empty() {
-                IngestOutcome {
-                    accepted: 0,
-                    incidents_opened: Vec::new(),
-                    incidents_updated: Vec::new(),
-                }
+                IngestOutcome::default()
             } else {
                 ingest::ingest_locked(c, org, &batch, now)?
             };
