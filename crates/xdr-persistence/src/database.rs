@@ -13,10 +13,13 @@ use xdr_domain::ports::{
     OrganizationRepository, RepoResult, SessionRepository, UserRepository, WebhookRepository,
 };
 
+use xdr_domain::telemetry::{PoolSnapshot, PoolStats};
+
 use crate::config::{Backend, DatabaseConfig, Target};
 use crate::connection::AnyConnection;
 use crate::error::{PersistenceError, pool_error};
 use crate::pool::{self, AnyPool, AnyPooledConnection};
+use crate::pool_stats::PoolWaits;
 use crate::repos::{
     SqlAuditLogRepository, SqlContainmentRepository, SqlCredentialRepository,
     SqlDetectionRepository, SqlInventoryRepository, SqlInvitationRepository,
@@ -31,6 +34,8 @@ pub(crate) use scope::CrossTenant;
 #[derive(Clone)]
 pub struct Database {
     pool: AnyPool,
+    /// What callers of `pool` waited (`/metrics`).
+    pool_waits: Arc<PoolWaits>,
     backend: Backend,
     /// SQLite only: the one connection read-modify-write transactions take in turn.
     sqlite_writer: Option<sqlite_writer::SqliteWriter>,
@@ -78,11 +83,13 @@ impl Database {
             Target::Sqlite(_) => Some(sqlite_writer::SqliteWriter::open(config, target.clone())?),
             Target::Postgres(_) => None,
         };
-        let pool = pool::build(config, target)?;
+        let pool_waits = Arc::default();
+        let pool = pool::build(config, target, &pool_waits)?;
         // Fail here, not on the first request, when the database is unreachable.
         drop(pool.get()?);
         Ok(Database {
             pool,
+            pool_waits,
             backend,
             sqlite_writer,
         })
@@ -206,6 +213,15 @@ impl Database {
     /// repositories go through a scope (`scope`).
     fn conn(&self) -> RepoResult<AnyPooledConnection> {
         self.pool.get().map_err(pool_error)
+    }
+}
+
+impl PoolStats for Database {
+    /// The shared pool (`main`) and, on SQLite, the one writer connection.
+    fn pool_snapshots(&self) -> Vec<PoolSnapshot> {
+        let mut pools = vec![self.pool_waits.snapshot("main", &self.pool)];
+        pools.extend(self.sqlite_writer.as_ref().map(|w| w.snapshot()));
+        pools
     }
 }
 

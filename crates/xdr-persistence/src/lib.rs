@@ -25,6 +25,7 @@ mod error;
 mod migrations;
 mod models;
 mod pool;
+mod pool_stats;
 mod repos;
 pub mod schema;
 mod time;

@@ -10,6 +10,7 @@ use diesel::sqlite::SqliteConnection;
 use crate::config::{DatabaseConfig, Target, redact_url};
 use crate::connection::AnyConnection;
 use crate::error::PersistenceError;
+use crate::pool_stats::PoolWaits;
 
 pub(crate) type AnyPool = Pool<AnyConnectionManager>;
 pub(crate) type AnyPooledConnection = r2d2::PooledConnection<AnyConnectionManager>;
@@ -89,7 +90,12 @@ impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
     }
 }
 
-pub(crate) fn build(config: &DatabaseConfig, target: Target) -> Result<AnyPool, PersistenceError> {
+/// The pool; `waits` counts what its callers wait (`pool_stats`).
+pub(crate) fn build(
+    config: &DatabaseConfig,
+    target: Target,
+    waits: &std::sync::Arc<PoolWaits>,
+) -> Result<AnyPool, PersistenceError> {
     if let Target::Sqlite(path) = &target
         && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
     {
@@ -113,6 +119,7 @@ pub(crate) fn build(config: &DatabaseConfig, target: Target) -> Result<AnyPool, 
         .min_idle(Some(0))
         .connection_timeout(config.connect_timeout)
         .connection_customizer(Box::new(customizer))
+        .event_handler(waits.handler())
         .build(AnyConnectionManager { target })?;
     Ok(pool)
 }

@@ -3,6 +3,7 @@
 //! the adapters'.
 
 pub mod agent;
+mod counts;
 pub mod enrollment;
 pub mod heartbeat;
 
@@ -10,5 +11,6 @@ pub use agent::{
     Agent, AgentState, AgentStatus, DEFAULT_DISCONNECT_AFTER_SECONDS, SECRET_OVERLAP_SECONDS,
     SUPERSEDE_AFTER_SECONDS, agent_secret_binding,
 };
+pub use counts::AgentCounts;
 pub use enrollment::{EnrollRefused, Enrollment, EnrollmentRequest, NewAgentFacts, decide};
 pub use heartbeat::{HealthReport, Heartbeat, HeartbeatInput};

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::agents::{Agent, AgentState, EnrollRefused, Enrollment, Heartbeat, NewAgentFacts};
+use crate::agents::{
+    Agent, AgentCounts, AgentState, EnrollRefused, Enrollment, Heartbeat, NewAgentFacts,
+};
 use crate::audit::NewAuditEntry;
 use crate::detection::NewEvent;
 use crate::ids::{AgentId, OrganizationId};
@@ -185,4 +187,8 @@ pub trait AgentRepository: Send + Sync {
     /// Operator maintenance across organizations: how many agent secrets (current and
     /// previous) each key version sealed.
     fn key_versions_in_use(&self) -> RepoResult<BTreeMap<u32, u64>>;
+
+    /// Operator metrics across organizations: agents by state, active ones split by whether
+    /// their last heartbeat is older than `seen_since`.
+    fn count_agents(&self, seen_since: DateTime<Utc>) -> RepoResult<AgentCounts>;
 }

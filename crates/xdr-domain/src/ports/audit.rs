@@ -44,4 +44,8 @@ pub trait AuditLogRepository: Send + Sync {
     /// Deletes, per organization, the oldest entries created before `before` (a prefix of the
     /// chain) and records the last deleted entry as the chain's anchor.
     fn prune(&self, before: DateTime<Utc>, now: DateTime<Utc>) -> RepoResult<Vec<PruneReport>>;
+
+    /// Operator metrics across organizations: how many entries were ever appended (each
+    /// chain's last sequence number; pruning does not lower it).
+    fn entries_written(&self) -> RepoResult<u64>;
 }

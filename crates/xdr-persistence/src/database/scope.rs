@@ -58,6 +58,9 @@ pub(crate) enum CrossTenant {
     /// An agentless request's ingest token: its hash is all the request has; the events it
     /// brings are then written in the token's organization.
     IngestByTokenHash,
+    /// `GET /metrics`: totals over every organization (agents by status, audit entries
+    /// written), counts only, never rows.
+    Metrics,
 }
 
 impl CrossTenant {
@@ -76,6 +79,7 @@ impl CrossTenant {
             CrossTenant::NoncePrune => "nonce_prune",
             CrossTenant::EventPrune => "event_prune",
             CrossTenant::IngestByTokenHash => "ingest_by_token_hash",
+            CrossTenant::Metrics => "metrics",
         }
     }
 }

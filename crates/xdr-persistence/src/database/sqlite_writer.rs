@@ -13,16 +13,21 @@
 //! SQLite's own lock still guards against other processes on the same file. PostgreSQL has
 //! no such writer: its transactions run concurrently.
 
+use std::sync::Arc;
+
 use diesel::r2d2::PoolError;
 use xdr_domain::RepoError;
+use xdr_domain::telemetry::PoolSnapshot;
 
 use crate::config::{DatabaseConfig, Target};
 use crate::error::PersistenceError;
 use crate::pool::{self, AnyPool, AnyPooledConnection};
+use crate::pool_stats::PoolWaits;
 
 #[derive(Clone)]
 pub(crate) struct SqliteWriter {
     pool: AnyPool,
+    waits: Arc<PoolWaits>,
 }
 
 impl SqliteWriter {
@@ -33,9 +38,16 @@ impl SqliteWriter {
             connect_timeout: config.sqlite_busy_timeout,
             ..config.clone()
         };
+        let waits = Arc::default();
         Ok(Self {
-            pool: pool::build(&config, target)?,
+            pool: pool::build(&config, target, &waits)?,
+            waits,
         })
+    }
+
+    /// The writer as a pool of one: who holds it, and what waiting for it cost.
+    pub(crate) fn snapshot(&self) -> PoolSnapshot {
+        self.waits.snapshot("sqlite_writer", &self.pool)
     }
 
     /// The writer connection, once the previous writer has returned it.

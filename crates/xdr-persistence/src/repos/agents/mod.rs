@@ -1,12 +1,13 @@
 //! `AgentRepository`: enrolled agents, their secrets, nonces, heartbeats and event batches.
 //!
 //! Every method runs in the tenant scope of the organization it is given and filters by it,
-//! except the three the port documents as crossing organizations:
+//! except the four the port documents as crossing organizations:
 //! `enrollment_token_organization` (`CrossTenant::EnrollmentByTokenHash`),
-//! `agent_credentials` (`CrossTenant::AgentById`) and `key_versions_in_use`
-//! (`CrossTenant::VaultKeyVersions`).
+//! `agent_credentials` (`CrossTenant::AgentById`), `key_versions_in_use`
+//! (`CrossTenant::VaultKeyVersions`) and `count_agents` (`CrossTenant::Metrics`).
 
 mod batches;
+mod counts;
 mod enroll;
 mod heartbeat;
 mod nonces;
@@ -17,7 +18,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
-use xdr_domain::agents::{Agent, AgentState, EnrollRefused, Heartbeat, NewAgentFacts};
+use xdr_domain::agents::{Agent, AgentCounts, AgentState, EnrollRefused, Heartbeat, NewAgentFacts};
 use xdr_domain::audit::NewAuditEntry;
 use xdr_domain::detection::NewEvent;
 use xdr_domain::ports::{
@@ -180,6 +181,12 @@ impl AgentRepository for SqlAgentRepository {
     fn key_versions_in_use(&self) -> RepoResult<BTreeMap<u32, u64>> {
         self.db.cross_tenant(CrossTenant::VaultKeyVersions, |conn| {
             secrets::count_by_key_version(conn)
+        })
+    }
+
+    fn count_agents(&self, seen_since: DateTime<Utc>) -> RepoResult<AgentCounts> {
+        self.db.cross_tenant(CrossTenant::Metrics, |conn| {
+            counts::count_agents(conn, seen_since)
         })
     }
 }

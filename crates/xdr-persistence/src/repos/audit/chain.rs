@@ -98,3 +98,16 @@ pub(crate) fn append_in_tx(
         .repo()?;
     Ok(stored)
 }
+
+/// Every chain's last sequence number, summed: the entries ever appended (`/metrics`). One
+/// row per organization, summed here (SQL's `SUM` of a `BIGINT` is `NUMERIC` on PostgreSQL).
+pub(crate) fn entries_written(conn: &mut AnyConnection) -> RepoResult<u64> {
+    let seqs = audit_chain_heads::table
+        .select(audit_chain_heads::last_seq)
+        .load::<i64>(conn)
+        .repo()?;
+    Ok(seqs
+        .into_iter()
+        .map(|seq| u64::try_from(seq).unwrap_or(0))
+        .sum())
+}

@@ -84,4 +84,9 @@ impl AuditLogRepository for SqlAuditLogRepository {
         }
         Ok(reports)
     }
+
+    fn entries_written(&self) -> RepoResult<u64> {
+        self.db
+            .cross_tenant(CrossTenant::Metrics, chain::entries_written)
+    }
 }
