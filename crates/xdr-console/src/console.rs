@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use actix_web::{HttpRequest, web};
 use xdr_auth::{AuthService, ClientInfo};
-use xdr_service::{AdminService, AgentService, AuditService, DetectionService};
+use xdr_service::{AdminService, AgentService, AuditService, DetectionService, OnboardingService};
 
 use crate::assets::Assets;
 use crate::pages;
@@ -24,6 +24,7 @@ pub struct ConsoleServices {
     pub audit: Arc<AuditService>,
     pub detection: Arc<DetectionService>,
     pub agents: Arc<AgentService>,
+    pub onboarding: Arc<OnboardingService>,
 }
 
 impl fmt::Debug for ConsoleServices {

@@ -10,7 +10,7 @@ use askama::Template;
 use thiserror::Error;
 use xdr_auth::{AuthenticateError, InternalError};
 use xdr_domain::FieldErrors;
-use xdr_service::{AdminError, AgentError, AuditError, DetectionError};
+use xdr_service::{AdminError, AgentError, AuditError, DetectionError, OnboardingError};
 
 use crate::render;
 
@@ -196,11 +196,24 @@ impl ServiceError for InternalError {
     }
 }
 
+impl ServiceError for OnboardingError {
+    fn kind(&self) -> Kind<'_> {
+        match self {
+            Self::Forbidden => Kind::Forbidden,
+            Self::NotFound => Kind::NotFound,
+            Self::Validation(errors) => Kind::Invalid(errors),
+            Self::Internal(_) => Kind::Internal,
+            Self::Wizard(_) | Self::ScanRunning => Kind::Refused,
+        }
+    }
+}
+
 from_service_error!(
     DetectionError,
     AgentError,
     AuditError,
     AdminError,
+    OnboardingError,
     InternalError
 );
 

@@ -18,6 +18,7 @@ pub fn console(state: &AppState) -> Console {
         audit: Arc::clone(&state.audit),
         detection: Arc::clone(&state.detection),
         agents: Arc::clone(&state.agents),
+        onboarding: Arc::clone(&state.onboarding),
     };
     let client: ClientResolver = Arc::new(client_info);
     let sign_in_limit = state.rate_limiter.clone().map(|limiter| {

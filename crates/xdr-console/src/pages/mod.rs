@@ -13,6 +13,7 @@ mod format;
 mod incident;
 mod incidents;
 mod invitation;
+mod onboarding;
 mod register;
 mod sign_in;
 mod users;
@@ -49,6 +50,8 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     .route("/accept-invitation", web::get().to(invitation::form))
     .route("/accept-invitation", web::post().to(invitation::submit))
     .route("/audit", web::get().to(audit::list))
+    .route("/onboarding", web::get().to(onboarding::show))
+    .route("/onboarding/{action}", web::post().to(onboarding::act))
     .route("/assets/{file}", web::get().to(assets::serve));
 }
 

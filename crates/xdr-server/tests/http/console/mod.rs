@@ -3,6 +3,7 @@
 
 mod admin;
 mod browser;
+mod onboarding;
 mod pages;
 mod roles;
 mod sessions;
