@@ -6,12 +6,14 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use thiserror::Error;
 use tokio::sync::Semaphore;
 use xdr_domain::identity::{PasswordHash, PasswordPolicyError, check_password};
+use xdr_domain::telemetry::Telemetry;
 use zeroize::Zeroizing;
 
 #[derive(Debug, Error)]
@@ -33,6 +35,8 @@ pub struct PasswordHasher {
     dummy_hash: Arc<String>,
     /// bcrypt verifications run so far, the dummy ones included.
     verifications: Arc<AtomicU64>,
+    /// Where the queue for the bounded slots is counted (`password_hashing`).
+    telemetry: Arc<Telemetry>,
 }
 
 impl PasswordHasher {
@@ -46,7 +50,14 @@ impl PasswordHasher {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             dummy_hash: Arc::new(dummy),
             verifications: Arc::new(AtomicU64::new(0)),
+            telemetry: Arc::default(),
         })
+    }
+
+    /// Counts its queue (depth and wait) in `telemetry` instead of a private one.
+    pub fn with_telemetry(mut self, telemetry: Arc<Telemetry>) -> Self {
+        self.telemetry = telemetry;
+        self
     }
 
     pub fn cost(&self) -> u32 {
@@ -117,11 +128,16 @@ impl PasswordHasher {
         &self,
         job: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, PasswordHashError> {
+        let queue = &self.telemetry.password_hashing;
+        let waiting = queue.enqueue();
+        let queued_at = Instant::now();
         let _permit = self
             .permits
             .acquire()
             .await
             .map_err(|_| PasswordHashError::PoolClosed)?;
+        drop(waiting);
+        queue.started(queued_at.elapsed());
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || span.in_scope(job))
             .await
@@ -163,6 +179,18 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+
+    #[tokio::test]
+    async fn the_queue_is_counted() {
+        let telemetry = Arc::new(Telemetry::default());
+        let hasher = PasswordHasher::new(TEST_COST, 1)
+            .unwrap()
+            .with_telemetry(Arc::clone(&telemetry));
+        hasher.hash("violet tractor mango fjord").await.unwrap();
+        let queue = &telemetry.password_hashing;
+        assert_eq!(queue.queue_depth(), 0, "nothing waits once it is done");
+        assert_eq!(queue.wait().snapshot().count(), 1);
     }
 
     #[tokio::test]

@@ -9,6 +9,7 @@ use xdr_auth::{
 use xdr_crypto::KeyRing;
 use xdr_domain::Clock;
 use xdr_domain::ports::Sealer;
+use xdr_domain::telemetry::Telemetry;
 use xdr_domain::webhooks::UrlPolicy;
 use xdr_http::{AppState, HttpConfig, Services};
 use xdr_persistence::Database;
@@ -54,7 +55,8 @@ impl std::fmt::Debug for StateConfig {
 }
 
 /// Connects the use cases to the database's repositories and starts the webhook delivery
-/// worker on the current Tokio runtime.
+/// worker on the current Tokio runtime. One `Telemetry` is shared by every use case that
+/// counts.
 pub fn build_state(
     database: &Database,
     config: StateConfig,
@@ -71,6 +73,7 @@ pub fn build_state(
         onboarding,
     } = config;
     let repos = database.repositories();
+    let telemetry = Arc::new(Telemetry::default());
     let sealer: Arc<dyn Sealer> = Arc::new(KeyRingSealer::new(vault));
     let credentials = CredentialService::new(
         Arc::new(database.credentials()),
@@ -83,6 +86,7 @@ pub fn build_state(
         webhooks: Arc::clone(&repos.webhooks),
         sealer: Arc::clone(&sealer),
         clock: Arc::clone(&clock),
+        telemetry: Arc::clone(&telemetry),
     };
     let transport = Arc::new(HttpTransport::new(&webhooks)?);
     let delivery = WebhookDelivery::start(ports, transport, webhooks)?;
@@ -98,6 +102,7 @@ pub fn build_state(
             containment: Arc::clone(&repos.containment),
             executors: executors.clone(),
             sealer: Arc::clone(&sealer),
+            telemetry: Arc::clone(&telemetry),
         },
         Arc::clone(&clock),
         agents,
@@ -108,6 +113,7 @@ pub fn build_state(
             detection: Arc::clone(&repos.detection),
             containment: Arc::clone(&repos.containment),
             executors: executors.clone(),
+            telemetry: Arc::clone(&telemetry),
         },
         Arc::clone(&clock),
         ingest,
@@ -141,12 +147,14 @@ pub fn build_state(
         invitations: repos.invitations,
         audit: Arc::clone(&repos.audit),
     };
-    let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?;
+    let hasher = PasswordHasher::new(auth.bcrypt_cost, auth.password_hash_concurrency)?
+        .with_telemetry(Arc::clone(&telemetry));
     let detection = DetectionService::new(
         Arc::clone(&repos.detection),
         Arc::clone(&repos.containment),
         executors.clone(),
         Arc::clone(&clock),
+        Arc::clone(&telemetry),
     );
     let containment = ContainmentService::new(
         repos.detection,

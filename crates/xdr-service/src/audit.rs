@@ -71,4 +71,11 @@ impl AuditService {
         let (repo, org) = (Arc::clone(&self.repo), principal.organization_id);
         Ok(blocking::run(move || repo.verify(org)).await?)
     }
+
+    /// Operator metrics (no caller: `/metrics` is the operator's): entries ever appended, in
+    /// every organization.
+    pub async fn entries_written(&self) -> Result<u64, AuditError> {
+        let repo = Arc::clone(&self.repo);
+        Ok(blocking::run(move || repo.entries_written()).await?)
+    }
 }

@@ -27,6 +27,16 @@ fn state_of(status: AgentStatus) -> AgentState {
 }
 
 impl AgentService {
+    /// Operator metrics (no caller: `/metrics` is the operator's): agents of every
+    /// organization by status now.
+    pub async fn status_counts(&self) -> Result<Vec<(AgentStatus, u64)>, AgentError> {
+        let seen_since =
+            self.clock.now() - chrono::Duration::seconds(self.config.disconnect_after_seconds);
+        let ports = Arc::clone(&self.ports);
+        let counts = blocking::run(move || ports.agents.count_agents(seen_since)).await?;
+        Ok(counts.by_status())
+    }
+
     /// Newest first. With `status`, a page holds the agents of that status among the page
     /// of stored rows read (it may be short; `next_before` says whether more follow).
     pub async fn list(

@@ -93,6 +93,8 @@ pub struct AgentPorts {
     pub containment: Arc<dyn ContainmentRepository>,
     pub executors: Arc<dyn ExecutorDirectory>,
     pub sealer: Arc<dyn Sealer>,
+    /// Counts the events agents send and the incidents they open.
+    pub telemetry: Arc<xdr_domain::telemetry::Telemetry>,
 }
 
 impl fmt::Debug for AgentPorts {

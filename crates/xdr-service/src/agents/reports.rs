@@ -16,6 +16,7 @@ use xdr_domain::agents::{
 use xdr_domain::audit::AuditAction;
 use xdr_domain::detection::{EventInput, validate_batch};
 use xdr_domain::ports::{BatchOutcome, HeartbeatOutcome, NonceUse};
+use xdr_domain::telemetry::EventSource;
 use xdr_domain::{FieldErrors, IncidentId, RepoError};
 
 use super::enroll::RESOURCE_AGENT;
@@ -92,16 +93,23 @@ impl AgentService {
         let org = caller.organization_id;
         let mut errors = FieldErrors::new();
         let batch_id = batch_id.and_then(|id| errors.check("batch_id", Uuid::parse_str(id)));
+        let refuse = |errors| {
+            self.ports
+                .telemetry
+                .events_rejected
+                .add(EventSource::Agent, inputs.len() as u64);
+            AgentError::Validation(errors)
+        };
         let events = match validate_batch(org, inputs, now) {
             Ok(events) if errors.is_empty() => events,
-            Ok(_) => return Err(AgentError::Validation(errors)),
+            Ok(_) => return Err(refuse(errors)),
             Err(mut invalid) => {
                 for (field, problems) in errors.iter() {
                     for problem in problems {
                         invalid.add(field, problem.clone());
                     }
                 }
-                return Err(AgentError::Validation(invalid));
+                return Err(refuse(invalid));
             }
         };
         let events = events
@@ -130,6 +138,9 @@ impl AgentService {
             Ok(outcome)
         })
         .await?;
+        if let BatchOutcome::Ingested(ingested) = &outcome {
+            self.ports.telemetry.ingested(EventSource::Agent, ingested);
+        }
         Ok(match outcome {
             BatchOutcome::Ingested(o) => BatchAck {
                 accepted: o.accepted,

@@ -5,6 +5,7 @@ use xdr_domain::detection::event::Event;
 use xdr_domain::detection::{EventFilter, EventInput, validate_batch};
 use xdr_domain::identity::Role;
 use xdr_domain::ports::IngestOutcome;
+use xdr_domain::telemetry::EventSource;
 
 use super::{DetectionError, DetectionService};
 use crate::access::require;
@@ -24,7 +25,12 @@ impl DetectionService {
         require(principal, Role::Analyst)?;
         let now = self.clock.now();
         let org = principal.organization_id;
-        let events = validate_batch(org, inputs, now).map_err(DetectionError::Validation)?;
+        let events = validate_batch(org, inputs, now).map_err(|errors| {
+            self.telemetry
+                .events_rejected
+                .add(EventSource::Api, inputs.len() as u64);
+            DetectionError::Validation(errors)
+        })?;
         let (repo, containment, executors) = (
             Arc::clone(&self.repo),
             Arc::clone(&self.containment),
@@ -45,6 +51,7 @@ impl DetectionService {
             Ok(outcome)
         })
         .await?;
+        self.telemetry.ingested(EventSource::Api, &outcome);
         Ok(outcome)
     }
 

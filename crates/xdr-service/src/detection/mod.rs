@@ -13,6 +13,7 @@ use std::sync::Arc;
 use thiserror::Error;
 use xdr_domain::detection::IncidentStatus;
 use xdr_domain::ports::{ContainmentRepository, DetectionRepository, ExecutorDirectory};
+use xdr_domain::telemetry::Telemetry;
 use xdr_domain::{Clock, FieldErrors, RepoError};
 
 use xdr_auth::InternalError;
@@ -61,6 +62,8 @@ pub struct DetectionService {
     containment: Arc<dyn ContainmentRepository>,
     executors: Arc<dyn ExecutorDirectory>,
     clock: Arc<dyn Clock>,
+    /// Counts the events `POST /events` stores and refuses, and the incidents they open.
+    telemetry: Arc<Telemetry>,
 }
 
 impl fmt::Debug for DetectionService {
@@ -75,8 +78,10 @@ impl DetectionService {
         containment: Arc<dyn ContainmentRepository>,
         executors: Arc<dyn ExecutorDirectory>,
         clock: Arc<dyn Clock>,
+        telemetry: Arc<Telemetry>,
     ) -> Self {
         Self {
+            telemetry,
             repo,
             containment,
             executors,

@@ -81,6 +81,8 @@ pub struct IngestPorts {
     pub detection: Arc<dyn DetectionRepository>,
     pub containment: Arc<dyn ContainmentRepository>,
     pub executors: Arc<dyn ExecutorDirectory>,
+    /// Counts the events stored and refused and the incidents they open (source `hec`).
+    pub telemetry: Arc<xdr_domain::telemetry::Telemetry>,
 }
 
 impl fmt::Debug for IngestPorts {

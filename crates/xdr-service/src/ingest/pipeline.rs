@@ -9,6 +9,7 @@ use xdr_auth::blocking;
 use xdr_domain::IncidentId;
 use xdr_domain::detection::{EventInput, MAX_BATCH, validate_each};
 use xdr_domain::inventory::{IngestSource, IngestTally};
+use xdr_domain::telemetry::EventSource;
 use xdr_domain::validation::FieldErrors;
 
 use super::{IngestError, IngestService};
@@ -102,6 +103,7 @@ impl IngestService {
                 let outcome = ports
                     .ingest
                     .ingest_from_source(&source_owned, chunk, &tally, now)?;
+                ports.telemetry.ingested(EventSource::Hec, &outcome);
                 apply_policies_after(
                     ports.detection.as_ref(),
                     ports.containment.as_ref(),
@@ -116,6 +118,10 @@ impl IngestService {
             Ok((opened, updated))
         })
         .await?;
+        self.ports
+            .telemetry
+            .events_rejected
+            .add(EventSource::Hec, rejected as u64);
         Ok(IngestReport {
             received,
             stored,

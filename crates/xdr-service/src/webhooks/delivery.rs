@@ -7,6 +7,7 @@ use std::sync::Arc;
 use thiserror::Error;
 use xdr_domain::ActionLogId;
 use xdr_domain::ports::ContainmentRepository;
+use xdr_domain::telemetry::Telemetry;
 
 use super::config::DeliveryConfig;
 use super::executor::{WEBHOOK_EXECUTOR, WebhookExecutor};
@@ -30,6 +31,7 @@ pub enum DeliveryStartError {
 pub struct WebhookDelivery {
     queue: DeliveryQueue,
     containment: Arc<dyn ContainmentRepository>,
+    telemetry: Arc<Telemetry>,
 }
 
 impl fmt::Debug for WebhookDelivery {
@@ -51,18 +53,23 @@ impl WebhookDelivery {
             tokio::runtime::Handle::try_current().map_err(|_| DeliveryStartError::NoRuntime)?;
         let (queue, inbox) = delivery_queue(config.queue_capacity);
         let containment = Arc::clone(&ports.containment);
+        let telemetry = Arc::clone(&ports.telemetry);
         let worker = Arc::new(Worker {
             ports,
             transport,
             config,
         });
         runtime.spawn(worker.run(inbox));
-        Ok(Self { queue, containment })
+        Ok(Self {
+            queue,
+            containment,
+            telemetry,
+        })
     }
 
     /// The `webhook` executor, queueing into this worker.
     pub fn executor(&self) -> WebhookExecutor {
-        WebhookExecutor::new(self.queue.clone())
+        WebhookExecutor::new(self.queue.clone(), Arc::clone(&self.telemetry))
     }
 
     /// Queues again every `webhook` action still `pending` (a stopped server left them),

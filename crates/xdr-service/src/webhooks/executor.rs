@@ -1,8 +1,11 @@
 //! The `webhook` executor: logs the action as `pending` and queues its delivery.
 
+use std::sync::Arc;
 use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentAction, Execution};
 use xdr_domain::detection::Incident;
+
 use xdr_domain::ports::ActionExecutor;
+use xdr_domain::telemetry::{DeliveryOutcome, Telemetry};
 
 use super::queue::{DeliveryJob, DeliveryQueue};
 
@@ -11,11 +14,13 @@ pub const WEBHOOK_EXECUTOR: &str = "webhook";
 #[derive(Debug, Clone)]
 pub struct WebhookExecutor {
     queue: DeliveryQueue,
+    /// Counts a delivery the queue refused as `failed`.
+    telemetry: Arc<Telemetry>,
 }
 
 impl WebhookExecutor {
-    pub fn new(queue: DeliveryQueue) -> Self {
-        Self { queue }
+    pub fn new(queue: DeliveryQueue, telemetry: Arc<Telemetry>) -> Self {
+        Self { queue, telemetry }
     }
 }
 
@@ -44,6 +49,9 @@ impl ActionExecutor for WebhookExecutor {
         match self.queue.try_submit(job) {
             Ok(()) => None,
             Err(e) => {
+                self.telemetry
+                    .webhook_deliveries
+                    .inc(DeliveryOutcome::Failed);
                 tracing::warn!(
                     action_id = %log.id,
                     organization_id = %log.organization_id,

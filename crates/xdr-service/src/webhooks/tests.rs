@@ -1,9 +1,12 @@
 //! The parts of delivery that need no storage: the queue bound and the executor's hand-off.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use xdr_domain::containment::{ActionLog, ActionStatus, ContainmentAction};
 use xdr_domain::detection::{Detection, Incident, RuleKind, Severity};
 use xdr_domain::ports::ActionExecutor;
+use xdr_domain::telemetry::{DeliveryOutcome, Telemetry};
 use xdr_domain::{ActionLogId, IncidentId, OrganizationId};
 
 use super::{SubmitError, WebhookExecutor, delivery_queue};
@@ -27,12 +30,18 @@ fn pending_log() -> ActionLog {
 #[test]
 fn a_full_queue_fails_the_action_instead_of_dropping_it() {
     let (queue, mut inbox) = delivery_queue(1);
-    let executor = WebhookExecutor::new(queue);
+    let telemetry = Arc::new(Telemetry::default());
+    let executor = WebhookExecutor::new(queue, Arc::clone(&telemetry));
     let first = pending_log();
     assert_eq!(executor.hand_off(&first), None, "queued");
     let second = pending_log();
     let refused = executor.hand_off(&second).unwrap();
     assert_eq!(refused.status, ActionStatus::Failed);
+    assert_eq!(
+        telemetry.webhook_deliveries.get(DeliveryOutcome::Failed),
+        1,
+        "counted as a failed delivery"
+    );
     assert_eq!(
         refused.result.as_deref(),
         Some("not delivered: the delivery queue is full (1 deliveries waiting)")
@@ -46,7 +55,7 @@ fn a_full_queue_fails_the_action_instead_of_dropping_it() {
 fn a_stopped_worker_fails_the_action() {
     let (queue, inbox) = delivery_queue(4);
     drop(inbox);
-    let executor = WebhookExecutor::new(queue);
+    let executor = WebhookExecutor::new(queue, Arc::default());
     let refused = executor.hand_off(&pending_log()).unwrap();
     assert_eq!(refused.status, ActionStatus::Failed);
     assert_eq!(
@@ -58,7 +67,7 @@ fn a_stopped_worker_fails_the_action() {
 #[test]
 fn webhook_actions_start_pending() {
     let (queue, _inbox) = delivery_queue(1);
-    let executor = WebhookExecutor::new(queue);
+    let executor = WebhookExecutor::new(queue, Arc::default());
     let now = Utc::now();
     let detection = Detection {
         rule: RuleKind::PortScan,

@@ -11,6 +11,7 @@ use xdr_domain::Clock;
 use xdr_domain::containment::{ActionStatus, Execution};
 use xdr_domain::ports::{ContainmentRepository, DetectionRepository, Sealer, WebhookRepository};
 use xdr_domain::secrets::SecretBytes;
+use xdr_domain::telemetry::{DeliveryOutcome, Telemetry};
 use xdr_domain::webhooks::{
     AttemptOutcome, DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookUrl,
     WebhookUrlError, conclude, delivery_body, signature_header, signing_input,
@@ -30,6 +31,8 @@ pub struct DeliveryPorts {
     pub webhooks: Arc<dyn WebhookRepository>,
     pub sealer: Arc<dyn Sealer>,
     pub clock: Arc<dyn Clock>,
+    /// Counts deliveries by how they ended.
+    pub telemetry: Arc<Telemetry>,
 }
 
 impl fmt::Debug for DeliveryPorts {
@@ -118,6 +121,12 @@ impl Worker {
                 (self.send(ready).await, Some(host))
             }
         };
+        let outcome = match (&host, execution.status) {
+            (None, _) => DeliveryOutcome::NotSent,
+            (Some(_), ActionStatus::Succeeded) => DeliveryOutcome::Delivered,
+            (Some(_), _) => DeliveryOutcome::Failed,
+        };
+        self.ports.telemetry.webhook_deliveries.inc(outcome);
         let result = execution.result.clone().unwrap_or_default();
         tracing::info!(
             action_id = %job.action_id,
