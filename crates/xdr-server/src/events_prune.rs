@@ -129,19 +129,30 @@ async fn prune_organization(
     summary: &mut PruneSummary,
 ) -> Result<u64, RepoError> {
     let mut pruned = 0;
+    let mut after = None;
     loop {
         if summary.batches > 0 && !batches.pause.is_zero() {
             actix_web::rt::time::sleep(batches.pause).await;
         }
         let started = Instant::now();
         let job = Arc::clone(repo);
-        let n = blocking::run(move || job.prune_events_before(org, before, batches.size)).await?;
-        summary.longest_batch = summary.longest_batch.max(started.elapsed());
+        let batch =
+            blocking::run(move || job.prune_events_before(org, before, after, batches.size))
+                .await?;
+        let took = started.elapsed();
+        tracing::debug!(
+            organization_id = %org,
+            deleted = batch.deleted,
+            batch_ms = took.as_secs_f64() * 1000.0,
+            "event prune batch"
+        );
+        summary.longest_batch = summary.longest_batch.max(took);
         summary.batches += 1;
-        summary.events += n;
-        pruned += n;
-        if n < u64::from(batches.size) {
-            return Ok(pruned);
+        summary.events += batch.deleted;
+        pruned += batch.deleted;
+        match batch.resume_after {
+            Some(last) => after = Some(last),
+            None => return Ok(pruned),
         }
     }
 }

@@ -2,7 +2,8 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use chrono::Duration as Days;
-use xdr_domain::ports::RepoResult;
+use xdr_domain::EventId;
+use xdr_domain::ports::{PrunedBatch, RepoResult};
 
 use super::*;
 
@@ -11,6 +12,8 @@ use super::*;
 struct Fake {
     events: Mutex<BTreeMap<OrganizationId, Vec<DateTime<Utc>>>>,
     batches: Mutex<Vec<(OrganizationId, u32, u64)>>,
+    /// Events deleted so far by organization: each batch must resume after them.
+    taken: Mutex<BTreeMap<OrganizationId, u128>>,
     fail: bool,
 }
 
@@ -37,11 +40,15 @@ impl EventRetentionRepository for Fake {
         &self,
         org: OrganizationId,
         before: DateTime<Utc>,
+        after: Option<EventId>,
         limit: u32,
-    ) -> RepoResult<u64> {
+    ) -> RepoResult<PrunedBatch> {
         if self.fail {
             return Err(RepoError::Unavailable("database is busy".into()));
         }
+        // Ids stand for positions here: `after` is how many the previous batches took.
+        let skip = after.map_or(0, |id| id.as_uuid().as_u128());
+        assert_eq!(skip, *self.taken.lock().unwrap().entry(org).or_default());
         let mut events = self.events.lock().unwrap();
         let times = events.get_mut(&org).unwrap();
         times.sort();
@@ -50,7 +57,14 @@ impl EventRetentionRepository for Fake {
         times.drain(..n);
         let n = u64::try_from(n).unwrap();
         self.batches.lock().unwrap().push((org, limit, n));
-        Ok(n)
+        let full = n == u64::from(limit);
+        let mut taken = self.taken.lock().unwrap();
+        let taken = taken.get_mut(&org).unwrap();
+        *taken += u128::from(n);
+        Ok(PrunedBatch {
+            deleted: n,
+            resume_after: full.then(|| EventId::from_uuid(uuid::Uuid::from_u128(*taken))),
+        })
     }
 }
 

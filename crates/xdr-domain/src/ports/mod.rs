@@ -33,7 +33,7 @@ pub use identity::{
 pub use ingest::IngestRepository;
 pub use inventory::InventoryRepository;
 pub use onboarding::{AssetFilter, OnboardingRecord, OnboardingRepository, OnboardingUpdate};
-pub use retention::EventRetentionRepository;
+pub use retention::{EventRetentionRepository, PrunedBatch};
 pub use webhooks::WebhookRepository;
 
 pub type RepoResult<T> = Result<T, RepoError>;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::ids::OrganizationId;
+use crate::ids::{EventId, OrganizationId};
 
 use super::RepoResult;
 
@@ -20,12 +20,24 @@ pub trait EventRetentionRepository: Send + Sync {
     /// How many events of `org` were received before `before` (a dry run's report).
     fn count_events_before(&self, org: OrganizationId, before: DateTime<Utc>) -> RepoResult<u64>;
 
-    /// Deletes at most `limit` of the oldest events of `org` received before `before`, in one
-    /// short transaction of its own; returns how many. Fewer than `limit` means none is left.
+    /// Deletes at most `limit` of the oldest events of `org` received before `before` and
+    /// after the id `after` (none: from the first), in one short transaction of its own.
+    /// Passing the previous batch's `resume_after` keeps each batch's index scan short even
+    /// where deleted rows linger until vacuumed (PostgreSQL).
     fn prune_events_before(
         &self,
         org: OrganizationId,
         before: DateTime<Utc>,
+        after: Option<EventId>,
         limit: u32,
-    ) -> RepoResult<u64>;
+    ) -> RepoResult<PrunedBatch>;
+}
+
+/// What one batch of [`EventRetentionRepository::prune_events_before`] deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrunedBatch {
+    pub deleted: u64,
+    /// The batch was full: its greatest id, where the next batch starts. `None`: nothing
+    /// older than the cutoff is left after `after`.
+    pub resume_after: Option<EventId>,
 }

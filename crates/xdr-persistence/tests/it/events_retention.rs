@@ -16,6 +16,7 @@ use crate::support::tenant;
 
 both_backends!(
     only_events_received_before_the_cutoff_go_in_bounded_batches,
+    a_batch_starts_after_the_given_id,
     an_organization_is_pruned_on_its_own,
     counting_deletes_nothing,
     incidents_outlive_their_events,
@@ -62,16 +63,54 @@ fn only_events_received_before_the_cutoff_go_in_bounded_batches(db: &Database) {
     receive(db, org.id, 7, "198.51.100.3", 29);
     let repo = db.detection();
     let before = thirty_days_ago();
-    let batches: Vec<u64> =
-        std::iter::repeat_with(|| repo.prune_events_before(org.id, before, 10).unwrap())
-            .take(5)
-            .collect();
-    assert_eq!(batches, [10, 10, 10, 0, 0]);
+    // Each batch resumes after the previous one, as `mini-xdr` runs them.
+    let mut after = None;
+    let mut batches = Vec::new();
+    loop {
+        let batch = repo.prune_events_before(org.id, before, after, 10).unwrap();
+        batches.push(batch.deleted);
+        let Some(last) = batch.resume_after else {
+            break;
+        };
+        assert!(after.is_none_or(|a| a < last));
+        after = Some(last);
+    }
+    assert_eq!(
+        batches,
+        [10, 10, 10, 0],
+        "a full batch is followed by one more look"
+    );
     assert_eq!(stored(db, org.id), 7, "the events of 29 days ago stay");
     assert!(
         repo.organizations_with_events_before(before)
             .unwrap()
             .is_empty()
+    );
+    // A run from the start again finds nothing.
+    let again = repo.prune_events_before(org.id, before, None, 10).unwrap();
+    assert_eq!((again.deleted, again.resume_after), (0, None));
+}
+
+/// `after` bounds the range: what precedes it is left to a later run.
+fn a_batch_starts_after_the_given_id(db: &Database) {
+    let (org, _) = tenant(db);
+    receive(db, org.id, 4, "198.51.100.1", 50);
+    receive(db, org.id, 4, "198.51.100.1", 40);
+    let repo = db.detection();
+    let first = repo
+        .prune_events_before(org.id, thirty_days_ago(), None, 4)
+        .unwrap();
+    assert_eq!(first.deleted, 4);
+    let resume = first.resume_after.unwrap();
+    receive(db, org.id, 3, "198.51.100.1", 60);
+    let next = repo
+        .prune_events_before(org.id, thirty_days_ago(), Some(resume), 100)
+        .unwrap();
+    assert_eq!((next.deleted, next.resume_after), (4, None));
+    assert_eq!(
+        stored(db, org.id),
+        3,
+        "the 60-day-old events precede `after`"
     );
 }
 
@@ -90,13 +129,23 @@ fn an_organization_is_pruned_on_its_own(db: &Database) {
         repo.organizations_with_events_before(before).unwrap(),
         expected
     );
-    assert_eq!(repo.prune_events_before(a.id, before, 100).unwrap(), 4);
+    assert_eq!(
+        repo.prune_events_before(a.id, before, None, 100)
+            .unwrap()
+            .deleted,
+        4
+    );
     assert_eq!((stored(db, a.id), stored(db, b.id)), (0, 3));
     assert_eq!(
         repo.organizations_with_events_before(before).unwrap(),
         vec![b.id]
     );
-    assert_eq!(repo.prune_events_before(b.id, before, 100).unwrap(), 3);
+    assert_eq!(
+        repo.prune_events_before(b.id, before, None, 100)
+            .unwrap()
+            .deleted,
+        3
+    );
     assert_eq!(stored(db, young.id), 2);
 }
 
@@ -128,9 +177,9 @@ fn incidents_outlive_their_events(db: &Database) {
     );
 
     let pruned = repo
-        .prune_events_before(org.id, thirty_days_ago(), 100)
+        .prune_events_before(org.id, thirty_days_ago(), None, 100)
         .unwrap();
-    assert_eq!(pruned, 6);
+    assert_eq!((pruned.deleted, pruned.resume_after), (6, None));
 
     let kept = repo.get_incident(org.id, incident.id).unwrap().unwrap();
     assert_eq!(kept, incident, "the incident is untouched");

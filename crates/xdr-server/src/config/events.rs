@@ -17,7 +17,7 @@ pub const PRUNE_PAUSE_MS_RANGE: RangeInclusive<u64> = 0..=60_000;
 pub const DEFAULT_PRUNE_INTERVAL_SECONDS: u64 = 3600;
 /// A batch of this many deletes in a few milliseconds on SQLite (docs/benchmarks.md, "Event
 /// retention"): the longest an ingest waits for the writer because of pruning.
-pub const DEFAULT_PRUNE_BATCH_SIZE: u32 = 500;
+pub const DEFAULT_PRUNE_BATCH_SIZE: u32 = 200;
 pub const DEFAULT_PRUNE_PAUSE_MS: u64 = 20;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -19,7 +19,7 @@ fn retention_is_off_by_default() {
     let events = load_env(&[]).unwrap().events;
     assert_eq!(events.retention_days, None, "events are kept forever");
     assert_eq!(events.prune_interval(), Duration::from_secs(3600));
-    assert_eq!(events.prune_batch_size, 500);
+    assert_eq!(events.prune_batch_size, 200);
     assert_eq!(events.prune_pause(), Duration::from_millis(20));
 }
 

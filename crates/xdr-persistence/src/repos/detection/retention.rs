@@ -3,13 +3,14 @@
 //! Event ids are UUID v7 made from the reception time (`xdr_domain::detection::event_id`), so
 //! "received before the cutoff" is "id below `EventId::first_received_at(cutoff)`", answered by
 //! the `(organization_id, id)` index the table already has: each batch finds the organization's
-//! `limit`-th oldest id there and deletes the range up to it, never scanning the table. No other table references
+//! `limit`-th oldest id after the previous batch there and deletes the range up to it, never
+//! scanning the table. No other table references
 //! an event row (incidents keep their own counts and times), so no foreign key is touched.
 
 use chrono::{DateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
-use xdr_domain::ports::{EventRetentionRepository, RepoResult};
+use xdr_domain::ports::{EventRetentionRepository, PrunedBatch, RepoResult};
 use xdr_domain::{EventId, OrganizationId};
 
 use super::SqlDetectionRepository;
@@ -59,17 +60,23 @@ fn count_before(
 }
 
 /// The same statements on both backends (SQLite's bundled build has no `DELETE ... LIMIT`):
-/// the `limit`-th oldest id of the organization, read from the index, bounds a range delete.
+/// the `limit`-th oldest id after `after`, read from the index, bounds a range delete. Each
+/// statement's range starts at `after` (`""` sorts before every id): on PostgreSQL the rows
+/// earlier batches deleted stay in the index until vacuumed, and a scan from the
+/// organization's first id would walk all of them again.
 fn delete_oldest(
     conn: &mut AnyConnection,
     org: OrganizationId,
     before: DateTime<Utc>,
+    after: Option<EventId>,
     limit: u32,
-) -> RepoResult<u64> {
+) -> RepoResult<PrunedBatch> {
     let org = org.to_string();
     let first_kept = first_kept(before);
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
     let last_of_batch: Option<String> = events::table
         .filter(events::organization_id.eq(&org))
+        .filter(events::id.gt(&after))
         .filter(events::id.lt(&first_kept))
         .select(events::id)
         .order(events::id.asc())
@@ -77,17 +84,23 @@ fn delete_oldest(
         .first(conn)
         .optional()
         .repo()?;
-    // Fewer than `limit` left: all of them (`id <= first_kept` adds nothing to `id < first_kept`).
-    let upper = last_of_batch.unwrap_or_else(|| first_kept.clone());
-    let deleted = diesel::delete(
-        events::table
-            .filter(events::organization_id.eq(&org))
-            .filter(events::id.lt(&first_kept))
-            .filter(events::id.le(&upper)),
-    )
-    .execute(conn)
+    let range = events::table
+        .filter(events::organization_id.eq(&org))
+        .filter(events::id.gt(&after));
+    // One upper bound only: given `id < first_kept` as well, SQLite walks the index up to the
+    // cutoff (every old event) instead of up to the batch's last id.
+    let deleted = match &last_of_batch {
+        Some(last) => diesel::delete(range.filter(events::id.le(last))).execute(conn),
+        // Fewer than `limit` left: all of them.
+        None => diesel::delete(range.filter(events::id.lt(&first_kept))).execute(conn),
+    }
     .repo()?;
-    Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+    Ok(PrunedBatch {
+        deleted: u64::try_from(deleted).unwrap_or(u64::MAX),
+        resume_after: last_of_batch
+            .map(|last| parse_stored(&last, "events.id"))
+            .transpose()?,
+    })
 }
 
 impl EventRetentionRepository for SqlDetectionRepository {
@@ -108,11 +121,12 @@ impl EventRetentionRepository for SqlDetectionRepository {
         &self,
         org: OrganizationId,
         before: DateTime<Utc>,
+        after: Option<EventId>,
         limit: u32,
-    ) -> RepoResult<u64> {
+    ) -> RepoResult<PrunedBatch> {
         // A write scope: on SQLite the batch queues for the one writer like an ingest does,
         // so an ingest waits for at most one batch, never for a whole sweep.
         self.db
-            .tenant_write(org, |conn| delete_oldest(conn, org, before, limit))
+            .tenant_write(org, |conn| delete_oldest(conn, org, before, after, limit))
     }
 }
