@@ -40,14 +40,16 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct Setup {
-    dir: PathBuf,
-    port: u16,
+/// A server directory with the agent among its downloads, a free port, and on PostgreSQL a
+/// fresh database (the console's end-to-end test uses it too).
+pub(crate) struct Setup {
+    pub(crate) dir: PathBuf,
+    pub(crate) port: u16,
     db: Option<TestDatabase>,
 }
 
 impl Setup {
-    fn new(backend: Backend) -> Self {
+    pub(crate) fn new(backend: Backend) -> Self {
         let dir = temp_dir("onboarding");
         let downloads = dir.join("downloads");
         std::fs::create_dir_all(&downloads).unwrap();
@@ -64,7 +66,7 @@ impl Setup {
         }
     }
 
-    fn start(&self) -> Server {
+    pub(crate) fn start(&self) -> Server {
         let mut cmd = command(&self.dir.join("data"));
         cmd.env("MINI_XDR__DOWNLOADS__DIRECTORY", self.dir.join("downloads"))
             .env(
