@@ -28,12 +28,15 @@ hyperfine --warmup 2 --runs 20 -N \
 # wrk corrects its percentiles for coordinated omission: a stall of the in-flight requests
 # counts as the latency a constant-rate client would have seen for every request it would have
 # sent meanwhile. The server's own histogram (/metrics) says how many real requests were slow.
-# The cumulative counts at 10 ms, 100 ms, 1 s and +Inf, one per line, picked by their labels.
+# The cumulative counts at 10 ms, 100 ms, 1 s and +Inf, one per line, summed over every
+# route, method and status (`le` is each bucket line's last label).
 buckets() {
   curl -fs "$BASE/metrics" | awk '
-    /_duration_seconds_bucket\{le="0.01"\}/ {a=$2} /_duration_seconds_bucket\{le="0.1"\}/ {b=$2}
-    /_duration_seconds_bucket\{le="1"\}/ {c=$2}   /_duration_seconds_bucket\{le="\+Inf"\}/ {d=$2}
-    END {print a; print b; print c; print d}'
+    /^mini_xdr_http_request_duration_seconds_bucket\{.*le="0.01"\}/ {a+=$2}
+    /^mini_xdr_http_request_duration_seconds_bucket\{.*le="0.1"\}/ {b+=$2}
+    /^mini_xdr_http_request_duration_seconds_bucket\{.*le="1"\}/ {c+=$2}
+    /^mini_xdr_http_request_duration_seconds_bucket\{.*le="\+Inf"\}/ {d+=$2}
+    END {print a+0; print b+0; print c+0; print d+0}'
 }
 served() {
   paste -d' ' "$1" "$2" | awk '{d[NR]=$2-$1} END {

@@ -24,5 +24,7 @@ pub use middleware::cors::{CorsOrigins, InvalidOrigin};
 pub use middleware::drain::Drain;
 pub use middleware::request_id::{REQUEST_ID_HEADER, RequestId};
 pub use rate_limit::{AuthRateLimiter, RateLimitConfig};
-pub use state::{AppState, DEFAULT_BODY_LIMIT, DEFAULT_INGEST_RATE_LIMIT, HttpConfig, Services};
+pub use state::{
+    AppState, DEFAULT_BODY_LIMIT, DEFAULT_INGEST_RATE_LIMIT, HttpConfig, Observability, Services,
+};
 pub use trusted_proxies::{InvalidProxy, TrustedProxies};

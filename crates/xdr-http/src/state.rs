@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use xdr_auth::AuthService;
 use xdr_domain::ports::HealthCheck;
+use xdr_domain::telemetry::{PoolStats, Telemetry};
 use xdr_service::{
     AdminService, AgentService, AuditService, ContainmentService, CredentialService,
     DetectionService, IngestService, InventoryService, OnboardingService, WebhookService,
 };
 
 use crate::agent_rate_limit::{AgentRateLimitConfig, AgentRateLimiter};
-use crate::metrics::Metrics;
+use crate::metrics::RequestMetrics;
 use crate::middleware::cors::CorsOrigins;
 use crate::middleware::drain::Drain;
 use crate::rate_limit::{AuthRateLimiter, RateLimitConfig};
@@ -92,6 +93,20 @@ impl fmt::Debug for Services {
     }
 }
 
+/// What `GET /metrics` reads besides the request table: the counters the server shares with
+/// the use cases, and the storage's connection pools.
+#[derive(Clone)]
+pub struct Observability {
+    pub telemetry: Arc<Telemetry>,
+    pub pools: Arc<dyn PoolStats>,
+}
+
+impl fmt::Debug for Observability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Observability").finish_non_exhaustive()
+    }
+}
+
 #[derive(Clone)]
 pub struct AppState {
     pub auth: Arc<AuthService>,
@@ -114,13 +129,19 @@ pub struct AppState {
     /// Built from `config.ingest_rate_limit`, keyed on the ingest token's id.
     pub ingest_rate_limiter: Option<Arc<AgentRateLimiter>>,
     /// Request counts and latencies for `GET /metrics`.
-    pub metrics: Arc<Metrics>,
+    pub metrics: Arc<RequestMetrics>,
+    pub observability: Observability,
     /// Set when shutdown begins: `/readyz` fails from then on.
     pub drain: Drain,
 }
 
 impl AppState {
-    pub fn new(services: Services, health: Arc<dyn HealthCheck>, config: HttpConfig) -> Self {
+    pub fn new(
+        services: Services,
+        health: Arc<dyn HealthCheck>,
+        config: HttpConfig,
+        observability: Observability,
+    ) -> Self {
         let rate_limiter = config.rate_limit.map(|c| Arc::new(AuthRateLimiter::new(c)));
         let agent_rate_limiter = config
             .agent_rate_limit
@@ -145,7 +166,8 @@ impl AppState {
             rate_limiter,
             agent_rate_limiter,
             ingest_rate_limiter,
-            metrics: Arc::new(Metrics::default()),
+            metrics: Arc::new(RequestMetrics::default()),
+            observability,
             drain: Drain::default(),
         }
     }

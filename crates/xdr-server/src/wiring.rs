@@ -11,7 +11,7 @@ use xdr_domain::Clock;
 use xdr_domain::ports::Sealer;
 use xdr_domain::telemetry::Telemetry;
 use xdr_domain::webhooks::UrlPolicy;
-use xdr_http::{AppState, HttpConfig, Services};
+use xdr_http::{AppState, HttpConfig, Observability, Services};
 use xdr_persistence::Database;
 use xdr_service::webhooks::{DeliveryConfig, DeliveryPorts, DeliveryStartError, WebhookDelivery};
 use xdr_service::{
@@ -56,7 +56,7 @@ impl std::fmt::Debug for StateConfig {
 
 /// Connects the use cases to the database's repositories and starts the webhook delivery
 /// worker on the current Tokio runtime. One `Telemetry` is shared by every use case that
-/// counts.
+/// counts and by `/metrics`.
 pub fn build_state(
     database: &Database,
     config: StateConfig,
@@ -184,7 +184,11 @@ pub fn build_state(
         onboarding: Arc::new(onboarding),
         ingest: Arc::new(ingest_service),
     };
-    Ok(AppState::new(services, repos.health, http))
+    let observability = Observability {
+        telemetry,
+        pools: Arc::new(database.clone()),
+    };
+    Ok(AppState::new(services, repos.health, http, observability))
 }
 
 /// The credential vault over the database and a key ring (also used by `vault rewrap`).

@@ -8,4 +8,4 @@ mod rate_limit;
 pub use agent_context::{Signed, SignedBody};
 pub use auth_context::{Admin, Analyst, AuthContext, Authorized, MinRole, SocLead, Viewer};
 pub use client::{Client, client_info};
-pub use rate_limit::AuthRateLimit;
+pub use rate_limit::{AuthRateLimit, SignInRateLimit};

@@ -2,8 +2,9 @@
 
 use actix_web::{HttpResponse, web};
 use uuid::Uuid;
-use xdr_auth::RegisterInput;
+use xdr_auth::{LoginError, RegisterInput};
 use xdr_domain::SessionId;
+use xdr_domain::telemetry::SignInOutcome;
 
 use crate::dto::auth::{
     ChangePasswordRequest, LoginRequest, LoginResponse, MeResponse, RefreshRequest,
@@ -11,7 +12,7 @@ use crate::dto::auth::{
 };
 use crate::dto::identity::{OrganizationView, SessionList, SessionView, UserView};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{AuthContext, AuthRateLimit, Client};
+use crate::extract::{AuthContext, AuthRateLimit, Client, SignInRateLimit};
 use crate::state::AppState;
 
 /// Register an organization and its first admin.
@@ -44,15 +45,24 @@ pub async fn register(
     responses((status = 200, body = LoginResponse), (status = 401, body = ErrorBody),
               (status = 423, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(
-    _limit: AuthRateLimit,
+    _limit: SignInRateLimit,
     state: web::Data<AppState>,
     client: Client,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let logged_in = state
+    let result = state
         .auth
         .login(&body.email, body.password.expose(), &client.0)
-        .await?;
+        .await;
+    let outcome = match &result {
+        Ok(_) => SignInOutcome::Success,
+        Err(LoginError::InvalidCredentials) => SignInOutcome::Invalid,
+        Err(LoginError::Locked { .. }) => SignInOutcome::Locked,
+        Err(LoginError::Busy { .. }) => SignInOutcome::RateLimited,
+        Err(LoginError::Internal(_)) => SignInOutcome::Error,
+    };
+    state.observability.telemetry.sign_ins.inc(outcome);
+    let logged_in = result?;
     Ok(HttpResponse::Ok().json(LoginResponse {
         tokens: logged_in.tokens.into(),
         user: UserView::from(&logged_in.user),

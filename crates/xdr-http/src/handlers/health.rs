@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::metrics::{Scrape, render};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -46,11 +47,32 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Request counts and latencies in the Prometheus text format.
+/// Operational metrics in the Prometheus text format (docs/operations.md, "Metrics").
 #[utoipa::path(get, path = "/metrics", tag = "health",
     responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain")))]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    // Read from the database at scrape time; left out of this scrape when it does not answer.
+    let agents = state
+        .agents
+        .status_counts()
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "metrics: agents by status unavailable"))
+        .ok();
+    let audit_entries = state
+        .audit
+        .entries_written()
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "metrics: audit entries unavailable"))
+        .ok();
+    let pools = state.observability.pools.pool_snapshots();
+    let text = render(&Scrape {
+        requests: &state.metrics,
+        telemetry: &state.observability.telemetry,
+        pools: &pools,
+        agents: agents.as_deref(),
+        audit_entries,
+    });
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render())
+        .body(text)
 }

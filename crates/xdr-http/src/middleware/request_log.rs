@@ -9,10 +9,10 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
-use crate::metrics::Metrics;
+use crate::metrics::RequestMetrics;
 
 pub async fn log_request(
-    metrics: Arc<Metrics>,
+    metrics: Arc<RequestMetrics>,
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
@@ -20,7 +20,13 @@ pub async fn log_request(
     let method = req.method().clone();
     let path = req.path().to_owned();
     let response = next.call(req).await?;
-    metrics.record(response.status().as_u16(), started.elapsed());
+    // The route's template, never the path itself: unmatched requests share one series.
+    metrics.record(
+        response.request().match_pattern().as_deref(),
+        &method,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
     tracing::info!(
         method = %method,
         path = %path,

@@ -61,6 +61,7 @@ mod isolation_matrix;
 mod isolation_onboarding;
 mod jwt_attacks;
 mod lockout;
+mod metrics;
 mod onboarding;
 mod onboarding_scans;
 mod onboarding_tokens;
