@@ -6,7 +6,10 @@ use std::time::Duration;
 
 use actix_web::{HttpRequest, web};
 use xdr_auth::{AuthService, ClientInfo};
-use xdr_service::{AdminService, AgentService, AuditService, DetectionService, OnboardingService};
+use xdr_service::{
+    AdminService, AgentService, AuditService, ContainmentService, DetectionService,
+    OnboardingService,
+};
 
 use crate::assets::Assets;
 use crate::pages;
@@ -25,6 +28,7 @@ pub struct ConsoleServices {
     pub detection: Arc<DetectionService>,
     pub agents: Arc<AgentService>,
     pub onboarding: Arc<OnboardingService>,
+    pub containment: Arc<ContainmentService>,
 }
 
 impl fmt::Debug for ConsoleServices {

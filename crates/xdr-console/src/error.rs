@@ -10,7 +10,9 @@ use askama::Template;
 use thiserror::Error;
 use xdr_auth::{AuthenticateError, InternalError};
 use xdr_domain::FieldErrors;
-use xdr_service::{AdminError, AgentError, AuditError, DetectionError, OnboardingError};
+use xdr_service::{
+    AdminError, AgentError, AuditError, ContainmentError, DetectionError, OnboardingError,
+};
 
 use crate::render;
 
@@ -196,6 +198,18 @@ impl ServiceError for InternalError {
     }
 }
 
+impl ServiceError for ContainmentError {
+    fn kind(&self) -> Kind<'_> {
+        match self {
+            Self::Forbidden => Kind::Forbidden,
+            Self::NotFound => Kind::NotFound,
+            Self::Validation(errors) => Kind::Invalid(errors),
+            Self::Internal(_) => Kind::Internal,
+            Self::PolicyExists => Kind::Refused,
+        }
+    }
+}
+
 impl ServiceError for OnboardingError {
     fn kind(&self) -> Kind<'_> {
         match self {
@@ -213,6 +227,7 @@ from_service_error!(
     AgentError,
     AuditError,
     AdminError,
+    ContainmentError,
     OnboardingError,
     InternalError
 );

@@ -19,6 +19,7 @@ pub fn console(state: &AppState) -> Console {
         detection: Arc::clone(&state.detection),
         agents: Arc::clone(&state.agents),
         onboarding: Arc::clone(&state.onboarding),
+        containment: Arc::clone(&state.containment),
     };
     let client: ClientResolver = Arc::new(client_info);
     let sign_in_limit = state.rate_limiter.clone().map(|limiter| {

@@ -9,6 +9,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
+use xdr_domain::containment::ContainmentAction;
 use xdr_domain::detection::{IncidentChange, IncidentStatus};
 use xdr_domain::identity::Role;
 use xdr_domain::{IncidentId, PageRequest, UserId};
@@ -49,6 +50,9 @@ struct IncidentPage {
     incident: IncidentFacts,
     assignee: String,
     can_work: bool,
+    /// SOC lead or above: may take containment actions by hand.
+    can_act: bool,
+    actions: Vec<&'static str>,
     next_statuses: Vec<&'static str>,
     members: Vec<(String, String)>,
     timeline: Vec<TimelineEntry>,
@@ -129,6 +133,8 @@ pub(crate) async fn show(
         },
         assignee,
         can_work: principal.role.satisfies(Role::Analyst),
+        can_act: principal.role.satisfies(Role::SocLead),
+        actions: ContainmentAction::ALL.iter().map(|a| a.as_str()).collect(),
         next_statuses: IncidentStatus::ALL
             .iter()
             .filter(|s| i.status.can_become(**s))
@@ -139,7 +145,11 @@ pub(crate) async fn show(
             .map(|(id, name)| (id.to_string(), name))
             .collect(),
         timeline,
-        message: query.saved.as_ref().map(|_| "Saved.".to_owned()),
+        message: match query.saved.as_deref() {
+            Some("action") => Some("Action taken: see the timeline.".to_owned()),
+            Some(_) => Some("Saved.".to_owned()),
+            None => None,
+        },
     };
     render::page(StatusCode::OK, &page, &signed.cookies())
 }
@@ -203,4 +213,38 @@ pub(crate) async fn update(
         .update_incident(&signed.principal, id, change, &client)
         .await?;
     Ok(render::see_other(&format!("/incidents/{id}?saved=1"), &[]))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ActionForm {
+    /// Absent is refused like wrong (403), not as a malformed form.
+    #[serde(default)]
+    csrf: String,
+    action: String,
+}
+
+/// A containment action by hand (the same use case as `POST /incidents/{id}/actions`), on
+/// the incident's source address.
+pub(crate) async fn act(
+    state: web::Data<ConsoleState>,
+    req: HttpRequest,
+    signed: Signed,
+    id: web::Path<String>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, ConsoleError> {
+    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
+    signed.require(Role::SocLead)?;
+    let id = incident_id(&id)?;
+    let action = ContainmentAction::from_str(&form.action)
+        .map_err(|_| ConsoleError::BadRequest(format!("{:?} is not an action.", form.action)))?;
+    let client = (state.config.client)(&req);
+    state
+        .services
+        .containment
+        .take_action(&signed.principal, id, action, "{}".to_owned(), &client)
+        .await?;
+    Ok(render::see_other(
+        &format!("/incidents/{id}?saved=action"),
+        &[],
+    ))
 }

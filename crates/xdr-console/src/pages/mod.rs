@@ -15,6 +15,7 @@ mod incidents;
 mod invitation;
 mod onboarding;
 mod register;
+mod settings;
 mod sign_in;
 mod users;
 
@@ -38,6 +39,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     .route("/incidents", web::get().to(incidents::list))
     .route("/incidents/{id}", web::get().to(incident::show))
     .route("/incidents/{id}", web::post().to(incident::update))
+    .route("/incidents/{id}/actions", web::post().to(incident::act))
+    .route("/settings", web::get().to(settings::show))
+    .route("/settings/organization", web::post().to(settings::rename))
+    .route("/settings/rules/{rule}", web::post().to(settings::tune))
     .route("/events", web::get().to(events::list))
     .route("/agents", web::get().to(agents::list))
     .route("/agents/{id}/revoke", web::post().to(agents::revoke))

@@ -27,6 +27,7 @@ mod auth;
 mod binary;
 mod binary_audit_prune;
 mod binary_backup;
+mod binary_console_e2e;
 mod binary_cowrie;
 mod binary_events_prune;
 mod binary_lifecycle;

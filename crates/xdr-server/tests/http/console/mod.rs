@@ -7,4 +7,5 @@ mod onboarding;
 mod pages;
 mod roles;
 mod sessions;
+mod settings;
 mod sign_in;
