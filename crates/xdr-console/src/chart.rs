@@ -57,7 +57,7 @@ pub(crate) fn events_per_hour(hours: &[(DateTime<Utc>, u64)]) -> Chart {
     Chart {
         bars,
         max,
-        total: hours.iter().map(|(_, n)| *n).sum(),
+        total: hours.iter().fold(0u64, |sum, (_, n)| sum.saturating_add(*n)),
     }
 }
 

@@ -7,12 +7,13 @@ use std::time::Duration;
 use actix_web::{HttpRequest, web};
 use xdr_auth::{AuthService, ClientInfo};
 use xdr_service::{
-    AdminService, AgentService, AuditService, ContainmentService, DetectionService,
-    OnboardingService,
+    AdminService, AgentService, AuditService, ContainmentService, DetectionService, IngestService,
+    InventoryService, OnboardingService,
 };
 
 use crate::assets::Assets;
 use crate::pages;
+use crate::summary_cache::SummaryCache;
 
 /// The caller's address and user agent as the API sees them (trusted proxies included).
 pub type ClientResolver = Arc<dyn Fn(&HttpRequest) -> ClientInfo + Send + Sync>;
@@ -29,6 +30,8 @@ pub struct ConsoleServices {
     pub agents: Arc<AgentService>,
     pub onboarding: Arc<OnboardingService>,
     pub containment: Arc<ContainmentService>,
+    pub inventory: Arc<InventoryService>,
+    pub ingest: Arc<IngestService>,
 }
 
 impl fmt::Debug for ConsoleServices {
@@ -44,6 +47,8 @@ pub struct ConsoleConfig {
     pub secure_cookies: bool,
     pub client: ClientResolver,
     pub sign_in_limit: Option<SignInLimiter>,
+    /// How long the dashboard's figures of an organization are reused; zero: never.
+    pub dashboard_cache: Duration,
 }
 
 impl fmt::Debug for ConsoleConfig {
@@ -51,6 +56,7 @@ impl fmt::Debug for ConsoleConfig {
         f.debug_struct("ConsoleConfig")
             .field("secure_cookies", &self.secure_cookies)
             .field("sign_in_limit", &self.sign_in_limit.is_some())
+            .field("dashboard_cache", &self.dashboard_cache)
             .finish_non_exhaustive()
     }
 }
@@ -59,6 +65,7 @@ pub(crate) struct ConsoleState {
     pub(crate) services: ConsoleServices,
     pub(crate) config: ConsoleConfig,
     pub(crate) assets: Assets,
+    pub(crate) dashboard: SummaryCache,
 }
 
 impl ConsoleState {
@@ -82,10 +89,12 @@ impl fmt::Debug for Console {
 
 impl Console {
     pub fn new(services: ConsoleServices, config: ConsoleConfig) -> Self {
+        let dashboard = SummaryCache::new(config.dashboard_cache);
         Self(Arc::new(ConsoleState {
             services,
             config,
             assets: Assets::new(),
+            dashboard,
         }))
     }
 

@@ -11,7 +11,8 @@ use thiserror::Error;
 use xdr_auth::{AuthenticateError, InternalError};
 use xdr_domain::FieldErrors;
 use xdr_service::{
-    AdminError, AgentError, AuditError, ContainmentError, DetectionError, OnboardingError,
+    AdminError, AgentError, AuditError, ContainmentError, DetectionError, IngestError,
+    InventoryError, OnboardingError,
 };
 
 use crate::render;
@@ -210,6 +211,30 @@ impl ServiceError for ContainmentError {
     }
 }
 
+impl ServiceError for InventoryError {
+    fn kind(&self) -> Kind<'_> {
+        match self {
+            Self::Forbidden => Kind::Forbidden,
+            Self::NotFound => Kind::NotFound,
+            Self::Validation(errors) => Kind::Invalid(errors),
+            Self::Internal(_) => Kind::Internal,
+            _ => Kind::Refused,
+        }
+    }
+}
+
+impl ServiceError for IngestError {
+    fn kind(&self) -> Kind<'_> {
+        match self {
+            Self::Forbidden => Kind::Forbidden,
+            Self::NotFound => Kind::NotFound,
+            Self::Validation(errors) => Kind::Invalid(errors),
+            Self::Internal(_) => Kind::Internal,
+            _ => Kind::Refused,
+        }
+    }
+}
+
 impl ServiceError for OnboardingError {
     fn kind(&self) -> Kind<'_> {
         match self {
@@ -228,6 +253,8 @@ from_service_error!(
     AuditError,
     AdminError,
     ContainmentError,
+    IngestError,
+    InventoryError,
     OnboardingError,
     InternalError
 );

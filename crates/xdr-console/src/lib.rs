@@ -20,5 +20,6 @@ mod pages;
 mod redirect;
 mod render;
 mod session;
+mod summary_cache;
 
 pub use console::{ClientResolver, Console, ConsoleConfig, ConsoleServices, SignInLimiter};

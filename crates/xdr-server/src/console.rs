@@ -3,11 +3,16 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::HttpRequest;
 use xdr_console::{ClientResolver, Console, ConsoleConfig, ConsoleServices, SignInLimiter};
 use xdr_http::AppState;
 use xdr_http::extract::client_info;
+
+/// The dashboard refreshes every 15 s in each open browser: its 24-hour aggregates are reused
+/// this long per organization (docs/console.md).
+pub const DASHBOARD_CACHE: Duration = Duration::from_secs(5);
 
 /// Cookies are `Secure` (and `__Host-` named) when a request arrives over TLS, or when a
 /// proxy in front says so (`X-Forwarded-Proto: https`).
@@ -20,6 +25,8 @@ pub fn console(state: &AppState) -> Console {
         agents: Arc::clone(&state.agents),
         onboarding: Arc::clone(&state.onboarding),
         containment: Arc::clone(&state.containment),
+        inventory: Arc::clone(&state.inventory),
+        ingest: Arc::clone(&state.ingest),
     };
     let client: ClientResolver = Arc::new(client_info);
     let sign_in_limit = state.rate_limiter.clone().map(|limiter| {
@@ -36,6 +43,7 @@ pub fn console(state: &AppState) -> Console {
             secure_cookies: false,
             client,
             sign_in_limit,
+            dashboard_cache: DASHBOARD_CACHE,
         },
     )
 }

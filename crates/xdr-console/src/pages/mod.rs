@@ -13,6 +13,7 @@ mod format;
 mod incident;
 mod incidents;
 mod invitation;
+mod log_sources;
 mod onboarding;
 mod register;
 mod settings;
@@ -40,6 +41,17 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     .route("/incidents/{id}", web::get().to(incident::show))
     .route("/incidents/{id}", web::post().to(incident::update))
     .route("/incidents/{id}/actions", web::post().to(incident::act))
+    .route("/log-sources", web::get().to(log_sources::list))
+    .route("/log-sources", web::post().to(log_sources::create))
+    .route("/log-sources/{id}", web::get().to(log_sources::show))
+    .route(
+        "/log-sources/{id}/tokens",
+        web::post().to(log_sources::issue),
+    )
+    .route(
+        "/log-sources/{id}/tokens/{token}/revoke",
+        web::post().to(log_sources::revoke),
+    )
     .route("/settings", web::get().to(settings::show))
     .route("/settings/organization", web::post().to(settings::rename))
     .route("/settings/rules/{rule}", web::post().to(settings::tune))

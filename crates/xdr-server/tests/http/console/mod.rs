@@ -3,6 +3,7 @@
 
 mod admin;
 mod browser;
+mod log_sources;
 mod onboarding;
 mod pages;
 mod roles;

@@ -216,7 +216,35 @@ async fn assets_are_hashed_cached_and_small(backend: Backend) {
     );
 }
 
+async fn the_dashboard_s_figures_are_each_organization_s_own(backend: Backend) {
+    let t = TestApp::new(backend);
+    let app = t.service().await;
+    let acme = register(&app, "Acme", "ada@acme.example").await;
+    let globex = register(&app, "Globex", "hank@globex.example").await;
+    for (token, ip) in [
+        (&acme.access, "203.0.113.7"),
+        (&globex.access, "198.51.100.9"),
+    ] {
+        send(
+            &app,
+            post("/api/v1/events", Some(token), failed_logins(ip, 6)),
+        )
+        .await;
+    }
+    let mut a = Browser::new();
+    a.sign_in(&app, "ada@acme.example", PASSWORD).await;
+    let mut b = Browser::new();
+    b.sign_in(&app, "hank@globex.example", PASSWORD).await;
+    for _ in 0..2 {
+        let page_a = a.get(&app, "/").await;
+        assert!(page_a.body.contains("203.0.113.7") && !page_a.body.contains("198.51.100.9"));
+        let page_b = b.get(&app, "/").await;
+        assert!(page_b.body.contains("198.51.100.9") && !page_b.body.contains("203.0.113.7"));
+    }
+}
+
 on_both_backends!(
+    the_dashboard_s_figures_are_each_organization_s_own,
     every_page_renders_with_the_security_headers,
     what_senders_wrote_is_text,
     incidents_filter_and_refresh_as_a_fragment,
