@@ -12,6 +12,12 @@ PORT=${PORT:-18093}; WORK=$(mktemp -d)
 source bench/server.sh
 start_server
 python3 bench/seed.py "$BASE" 1 "$INCIDENTS" "$WORK" >/dev/null
+if [ "$BACKEND" = postgres ]; then
+  # What autovacuum does within a minute of a bulk load: without statistics, the planner
+  # guesses a few rows per organization and sorts all 10,000 incidents instead of reading the
+  # (organization_id, id) index backwards (15 ms instead of 0.06 ms per page).
+  psql "${ADMIN%/*}/$DB" -qc "ANALYZE"
+fi
 
 jar=$WORK/jar
 csrf=$(curl -fs -c "$jar" "$BASE/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')

@@ -57,7 +57,9 @@ pub(crate) fn events_per_hour(hours: &[(DateTime<Utc>, u64)]) -> Chart {
     Chart {
         bars,
         max,
-        total: hours.iter().fold(0u64, |sum, (_, n)| sum.saturating_add(*n)),
+        total: hours
+            .iter()
+            .fold(0u64, |sum, (_, n)| sum.saturating_add(*n)),
     }
 }
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use actix_web::{HttpRequest, web};
 use xdr_auth::{AuthService, ClientInfo};
 use xdr_service::{
-    AdminService, AgentService, AuditService, ContainmentService, DetectionService, IngestService,
-    InventoryService, OnboardingService,
+    AdminService, AgentService, AuditService, ContainmentService, CredentialService,
+    DetectionService, IngestService, InventoryService, OnboardingService,
 };
 
 use crate::assets::Assets;
@@ -32,6 +32,7 @@ pub struct ConsoleServices {
     pub containment: Arc<ContainmentService>,
     pub inventory: Arc<InventoryService>,
     pub ingest: Arc<IngestService>,
+    pub credentials: Arc<CredentialService>,
 }
 
 impl fmt::Debug for ConsoleServices {

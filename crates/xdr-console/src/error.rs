@@ -11,8 +11,8 @@ use thiserror::Error;
 use xdr_auth::{AuthenticateError, InternalError};
 use xdr_domain::FieldErrors;
 use xdr_service::{
-    AdminError, AgentError, AuditError, ContainmentError, DetectionError, IngestError,
-    InventoryError, OnboardingError,
+    AdminError, AgentError, AuditError, ContainmentError, CredentialError, DetectionError,
+    IngestError, InventoryError, OnboardingError,
 };
 
 use crate::render;
@@ -235,6 +235,17 @@ impl ServiceError for IngestError {
     }
 }
 
+impl ServiceError for CredentialError {
+    fn kind(&self) -> Kind<'_> {
+        match self {
+            Self::NotFound => Kind::NotFound,
+            Self::Validation(errors) => Kind::Invalid(errors),
+            Self::Internal(_) => Kind::Internal,
+            Self::Undecryptable => Kind::Refused,
+        }
+    }
+}
+
 impl ServiceError for OnboardingError {
     fn kind(&self) -> Kind<'_> {
         match self {
@@ -253,6 +264,7 @@ from_service_error!(
     AuditError,
     AdminError,
     ContainmentError,
+    CredentialError,
     IngestError,
     InventoryError,
     OnboardingError,

@@ -27,6 +27,7 @@ pub fn console(state: &AppState) -> Console {
         containment: Arc::clone(&state.containment),
         inventory: Arc::clone(&state.inventory),
         ingest: Arc::clone(&state.ingest),
+        credentials: Arc::clone(&state.credentials),
     };
     let client: ClientResolver = Arc::new(client_info);
     let sign_in_limit = state.rate_limiter.clone().map(|limiter| {

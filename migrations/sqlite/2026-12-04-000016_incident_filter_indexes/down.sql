@@ -1,3 +1,2 @@
 CREATE INDEX ix_incidents_organization_id_status ON incidents (organization_id, status);
-DROP INDEX ix_incidents_organization_id_severity_id;
 DROP INDEX ix_incidents_organization_id_status_severity_id;

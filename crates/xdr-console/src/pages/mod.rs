@@ -7,6 +7,7 @@ use crate::error::ConsoleError;
 
 mod agents;
 mod audit;
+mod credentials;
 mod dashboard;
 mod events;
 mod format;
@@ -51,6 +52,12 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     .route(
         "/log-sources/{id}/tokens/{token}/revoke",
         web::post().to(log_sources::revoke),
+    )
+    .route("/credentials", web::get().to(credentials::list))
+    .route("/credentials", web::post().to(credentials::create))
+    .route(
+        "/credentials/{id}/delete",
+        web::post().to(credentials::delete),
     )
     .route("/settings", web::get().to(settings::show))
     .route("/settings/organization", web::post().to(settings::rename))

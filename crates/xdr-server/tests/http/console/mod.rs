@@ -3,6 +3,7 @@
 
 mod admin;
 mod browser;
+mod credentials;
 mod log_sources;
 mod onboarding;
 mod pages;
