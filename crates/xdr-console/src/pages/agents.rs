@@ -7,7 +7,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use uuid::Uuid;
 use xdr_domain::agents::AgentStatus;
 use xdr_domain::identity::Role;
 use xdr_domain::{AgentId, PageRequest};
@@ -100,9 +99,7 @@ pub(crate) async fn revoke(
 ) -> Result<HttpResponse, ConsoleError> {
     csrf::verify(&req, signed.secure, Some(&form.csrf))?;
     signed.require(Role::Admin)?;
-    let id = Uuid::from_str(&id)
-        .map(AgentId::from_uuid)
-        .map_err(|_| ConsoleError::NotFound)?;
+    let id = AgentId::from_uuid(super::path_id(&id)?);
     let client = (state.config.client)(&req);
     state
         .services

@@ -3,13 +3,10 @@
 //! in the form goes straight into the vault and is never rendered back, not even when the form
 //! is refused.
 
-use std::str::FromStr;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use uuid::Uuid;
 use xdr_domain::CredentialId;
 use xdr_domain::secrets::SecretText;
 use xdr_service::credentials::{CreateCredentialInput, ListCredentialsInput, MAX_PAGE_SIZE};
@@ -131,9 +128,7 @@ pub(crate) async fn delete(
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, ConsoleError> {
     csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    let id = Uuid::from_str(&id)
-        .map(CredentialId::from_uuid)
-        .map_err(|_| ConsoleError::NotFound)?;
+    let id = CredentialId::from_uuid(super::path_id(&id)?);
     let client = (state.config.client)(&req);
     state
         .services

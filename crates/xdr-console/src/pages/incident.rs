@@ -60,9 +60,7 @@ struct IncidentPage {
 }
 
 fn incident_id(raw: &str) -> Result<IncidentId, ConsoleError> {
-    Uuid::from_str(raw)
-        .map(IncidentId::from_uuid)
-        .map_err(|_| ConsoleError::NotFound)
+    super::path_id(raw).map(IncidentId::from_uuid)
 }
 
 #[derive(Debug, Deserialize)]

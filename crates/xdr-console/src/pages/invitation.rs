@@ -12,7 +12,6 @@ use crate::csrf;
 use crate::error::ConsoleError;
 use crate::layout::Layout;
 use crate::render;
-use crate::session;
 
 #[derive(Template)]
 #[template(path = "accept.html")]
@@ -64,11 +63,7 @@ pub(crate) async fn submit(
 ) -> Result<HttpResponse, ConsoleError> {
     let secure = state.secure(&req);
     csrf::verify(&req, secure, Some(&form.csrf))?;
-    if let Some(limit) = &state.config.sign_in_limit {
-        limit(&req).map_err(|wait| ConsoleError::TooManyRequests {
-            retry_after_seconds: wait.as_secs().max(1),
-        })?;
-    }
+    super::entry::within_limit(&state, &req)?;
     let client = (state.config.client)(&req);
     let auth = &state.services.auth;
     let accepted = auth
@@ -76,14 +71,7 @@ pub(crate) async fn submit(
         .await;
     let (status, errors) = match accepted {
         Ok(joined) => {
-            let token = auth.browser_token(&joined.tokens)?;
-            let mut cookies = vec![session::session_cookie(
-                &token.token,
-                token.max_age_seconds,
-                secure,
-            )];
-            cookies.extend(csrf::fresh(secure).set_cookie);
-            return Ok(render::see_other("/", &cookies));
+            return super::entry::signed_in(auth, &joined.tokens, secure, "/");
         }
         Err(AcceptInvitationError::NotFound) => (
             StatusCode::NOT_FOUND,

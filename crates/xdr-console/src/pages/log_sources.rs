@@ -3,13 +3,11 @@
 //! `/api/v1/log-sources` and its `ingest-tokens`.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use uuid::Uuid;
 use xdr_domain::identity::Role;
 use xdr_domain::inventory::{IngestStatus, IngestTokenInput, LogSource, LogSourceInput};
 use xdr_domain::pagination::MAX_PAGE_LIMIT;
@@ -157,9 +155,7 @@ struct SourcePage {
 }
 
 fn source_id(raw: &str) -> Result<LogSourceId, ConsoleError> {
-    Uuid::from_str(raw)
-        .map(LogSourceId::from_uuid)
-        .map_err(|_| ConsoleError::NotFound)
+    super::path_id(raw).map(LogSourceId::from_uuid)
 }
 
 async fn source_page(
@@ -271,9 +267,7 @@ pub(crate) async fn revoke(
     signed.require(Role::SocLead)?;
     let (source, token) = path.into_inner();
     let source = source_id(&source)?;
-    let token = Uuid::from_str(&token)
-        .map(IngestTokenId::from_uuid)
-        .map_err(|_| ConsoleError::NotFound)?;
+    let token = IngestTokenId::from_uuid(super::path_id(&token)?);
     let client = (state.config.client)(&req);
     state
         .services

@@ -9,6 +9,7 @@ mod agents;
 mod audit;
 mod credentials;
 mod dashboard;
+mod entry;
 mod events;
 mod format;
 mod incident;
@@ -77,6 +78,11 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     .route("/onboarding", web::get().to(onboarding::show))
     .route("/onboarding/{action}", web::post().to(onboarding::act))
     .route("/assets/{file}", web::get().to(assets::serve));
+}
+
+/// The record id in a path: what is not a UUID names nothing (404).
+pub(crate) fn path_id(raw: &str) -> Result<uuid::Uuid, ConsoleError> {
+    raw.parse().map_err(|_| ConsoleError::NotFound)
 }
 
 /// A form that carries only its CSRF token.

@@ -12,7 +12,6 @@ use crate::csrf;
 use crate::error::ConsoleError;
 use crate::layout::Layout;
 use crate::render;
-use crate::session;
 
 #[derive(Template)]
 #[template(path = "register.html")]
@@ -61,11 +60,7 @@ pub(crate) async fn submit(
 ) -> Result<HttpResponse, ConsoleError> {
     let secure = state.secure(&req);
     csrf::verify(&req, secure, Some(&form.csrf))?;
-    if let Some(limit) = &state.config.sign_in_limit {
-        limit(&req).map_err(|wait| ConsoleError::TooManyRequests {
-            retry_after_seconds: wait.as_secs().max(1),
-        })?;
-    }
+    super::entry::within_limit(&state, &req)?;
     let form = form.into_inner();
     let input = RegisterInput {
         organization_name: form.organization_name.clone(),
@@ -77,14 +72,7 @@ pub(crate) async fn submit(
     let auth = &state.services.auth;
     let (status, errors) = match auth.register(input, &client).await {
         Ok(registered) => {
-            let token = auth.browser_token(&registered.tokens)?;
-            let mut cookies = vec![session::session_cookie(
-                &token.token,
-                token.max_age_seconds,
-                secure,
-            )];
-            cookies.extend(csrf::fresh(secure).set_cookie);
-            return Ok(render::see_other("/", &cookies));
+            return super::entry::signed_in(auth, &registered.tokens, secure, "/");
         }
         Err(RegisterError::Validation(errors)) => (
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -66,27 +66,13 @@ pub(crate) async fn submit(
 ) -> Result<HttpResponse, ConsoleError> {
     let secure = state.secure(&req);
     csrf::verify(&req, secure, Some(&form.csrf))?;
-    if let Some(limit) = &state.config.sign_in_limit {
-        limit(&req).map_err(|wait| ConsoleError::TooManyRequests {
-            retry_after_seconds: wait.as_secs().max(1),
-        })?;
-    }
+    super::entry::within_limit(&state, &req)?;
     let client = (state.config.client)(&req);
     let auth = &state.services.auth;
     let (status, error) = match auth.login(&form.email, &form.password, &client).await {
         Ok(logged_in) => {
-            let token = auth.browser_token(&logged_in.tokens)?;
-            // A new CSRF token too: one seen before signing in is not trusted after it.
-            let mut cookies = vec![session::session_cookie(
-                &token.token,
-                token.max_age_seconds,
-                secure,
-            )];
-            cookies.extend(csrf::fresh(secure).set_cookie);
-            return Ok(render::see_other(
-                &safe_next(form.next.as_deref()),
-                &cookies,
-            ));
+            let next = safe_next(form.next.as_deref());
+            return super::entry::signed_in(auth, &logged_in.tokens, secure, &next);
         }
         Err(LoginError::InvalidCredentials) => (
             StatusCode::UNAUTHORIZED,

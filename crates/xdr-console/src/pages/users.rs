@@ -8,7 +8,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
-use uuid::Uuid;
 use xdr_domain::identity::Role;
 use xdr_domain::pagination::MAX_PAGE_LIMIT;
 use xdr_domain::{InvitationId, PageRequest};
@@ -176,9 +175,7 @@ pub(crate) async fn revoke(
 ) -> Result<HttpResponse, ConsoleError> {
     csrf::verify(&req, signed.secure, Some(&form.csrf))?;
     signed.require(Role::Admin)?;
-    let id = Uuid::from_str(&id)
-        .map(InvitationId::from_uuid)
-        .map_err(|_| ConsoleError::NotFound)?;
+    let id = InvitationId::from_uuid(super::path_id(&id)?);
     let client = (state.config.client)(&req);
     state
         .services
