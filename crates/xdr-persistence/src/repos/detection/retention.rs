@@ -126,7 +126,27 @@ impl EventRetentionRepository for SqlDetectionRepository {
     ) -> RepoResult<PrunedBatch> {
         // A write scope: on SQLite the batch queues for the one writer like an ingest does,
         // so an ingest waits for at most one batch, never for a whole sweep.
-        self.db
-            .tenant_write(org, |conn| delete_oldest(conn, org, before, after, limit))
+        let started = std::time::Instant::now();
+        let batch = self
+            .db
+            .tenant_write(org, |conn| delete_oldest(conn, org, before, after, limit))?;
+        let transaction = started.elapsed();
+        // SQLite: the pages the batch wrote to the write-ahead log are copied back at once, off
+        // the writer. Left to the periodic checkpoint, which ingest outpaces, the log grew by
+        // every batch until a commit (an ingest's as likely as a batch's) paid SQLite's
+        // automatic checkpoint: 50-230 ms every ~10,000 pages, measured on 1 M events.
+        if batch.deleted > 0
+            && let Err(error) = self.db.checkpoint()
+        {
+            tracing::warn!(error = %error, "WAL checkpoint after an event prune batch failed");
+        }
+        tracing::debug!(
+            deleted = batch.deleted,
+            // Waiting for the writer (SQLite) included: what an ingest may wait behind.
+            transaction_ms = transaction.as_secs_f64() * 1000.0,
+            checkpoint_ms = (started.elapsed() - transaction).as_secs_f64() * 1000.0,
+            "event prune transaction"
+        );
+        Ok(batch)
     }
 }
