@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 use thiserror::Error;
-use xdr_auth::{AuthenticateError, InternalError};
+use xdr_auth::InternalError;
 use xdr_domain::FieldErrors;
 use xdr_service::{
     AdminError, AgentError, AuditError, ContainmentError, CredentialError, DetectionError,
@@ -148,89 +148,39 @@ fn service_error(e: impl ServiceError) -> ConsoleError {
     }
 }
 
-impl ServiceError for DetectionError {
-    fn kind(&self) -> Kind<'_> {
-        match self {
-            Self::Forbidden => Kind::Forbidden,
-            Self::NotFound => Kind::NotFound,
-            Self::Validation(errors) => Kind::Invalid(errors),
-            Self::InvalidTransition { .. } => Kind::Refused,
-            Self::Internal(_) => Kind::Internal,
+/// The four variants most service errors share; `$refused` names the rest, refusals whose
+/// message the page shows.
+macro_rules! usual_kinds {
+    ($($error:ty => $refused:pat),* $(,)?) => {$(
+        impl ServiceError for $error {
+            fn kind(&self) -> Kind<'_> {
+                match self {
+                    Self::Forbidden => Kind::Forbidden,
+                    Self::NotFound => Kind::NotFound,
+                    Self::Validation(errors) => Kind::Invalid(errors),
+                    Self::Internal(_) => Kind::Internal,
+                    $refused => Kind::Refused,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl ServiceError for AgentError {
-    fn kind(&self) -> Kind<'_> {
-        match self {
-            Self::Forbidden => Kind::Forbidden,
-            Self::NotFound => Kind::NotFound,
-            Self::Validation(errors) => Kind::Invalid(errors),
-            Self::Internal(_) => Kind::Internal,
-            _ => Kind::Refused,
-        }
-    }
-}
+usual_kinds!(
+    DetectionError => Self::InvalidTransition { .. },
+    AgentError => _,
+    AdminError => _,
+    ContainmentError => Self::PolicyExists,
+    InventoryError => _,
+    IngestError => _,
+    OnboardingError => Self::Wizard(_) | Self::ScanRunning,
+);
 
 impl ServiceError for AuditError {
     fn kind(&self) -> Kind<'_> {
         match self {
             Self::Forbidden => Kind::Forbidden,
-            _ => Kind::Internal,
-        }
-    }
-}
-
-impl ServiceError for AdminError {
-    fn kind(&self) -> Kind<'_> {
-        match self {
-            Self::Forbidden => Kind::Forbidden,
-            Self::NotFound => Kind::NotFound,
-            Self::Validation(errors) => Kind::Invalid(errors),
             Self::Internal(_) => Kind::Internal,
-            _ => Kind::Refused,
-        }
-    }
-}
-
-impl ServiceError for InternalError {
-    fn kind(&self) -> Kind<'_> {
-        Kind::Internal
-    }
-}
-
-impl ServiceError for ContainmentError {
-    fn kind(&self) -> Kind<'_> {
-        match self {
-            Self::Forbidden => Kind::Forbidden,
-            Self::NotFound => Kind::NotFound,
-            Self::Validation(errors) => Kind::Invalid(errors),
-            Self::Internal(_) => Kind::Internal,
-            Self::PolicyExists => Kind::Refused,
-        }
-    }
-}
-
-impl ServiceError for InventoryError {
-    fn kind(&self) -> Kind<'_> {
-        match self {
-            Self::Forbidden => Kind::Forbidden,
-            Self::NotFound => Kind::NotFound,
-            Self::Validation(errors) => Kind::Invalid(errors),
-            Self::Internal(_) => Kind::Internal,
-            _ => Kind::Refused,
-        }
-    }
-}
-
-impl ServiceError for IngestError {
-    fn kind(&self) -> Kind<'_> {
-        match self {
-            Self::Forbidden => Kind::Forbidden,
-            Self::NotFound => Kind::NotFound,
-            Self::Validation(errors) => Kind::Invalid(errors),
-            Self::Internal(_) => Kind::Internal,
-            _ => Kind::Refused,
         }
     }
 }
@@ -246,15 +196,9 @@ impl ServiceError for CredentialError {
     }
 }
 
-impl ServiceError for OnboardingError {
+impl ServiceError for InternalError {
     fn kind(&self) -> Kind<'_> {
-        match self {
-            Self::Forbidden => Kind::Forbidden,
-            Self::NotFound => Kind::NotFound,
-            Self::Validation(errors) => Kind::Invalid(errors),
-            Self::Internal(_) => Kind::Internal,
-            Self::Wizard(_) | Self::ScanRunning => Kind::Refused,
-        }
+        Kind::Internal
     }
 }
 
@@ -270,16 +214,3 @@ from_service_error!(
     OnboardingError,
     InternalError
 );
-
-impl From<AuthenticateError> for ConsoleError {
-    fn from(e: AuthenticateError) -> Self {
-        match e {
-            // The extractor turns this into a redirect with the page to come back to.
-            AuthenticateError::Unauthorized => ConsoleError::SignIn {
-                next: "/".to_owned(),
-                htmx: false,
-            },
-            AuthenticateError::Internal(e) => ConsoleError::internal(&e),
-        }
-    }
-}

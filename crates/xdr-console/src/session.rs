@@ -34,6 +34,18 @@ impl Signed {
         }
     }
 
+    /// A state-changing form: its CSRF token first (a forged request learns nothing about
+    /// roles), then the least role it needs.
+    pub(crate) fn authorize(
+        &self,
+        req: &HttpRequest,
+        csrf: &str,
+        role: Role,
+    ) -> Result<(), ConsoleError> {
+        csrf::verify(req, self.secure, csrf)?;
+        self.require(role)
+    }
+
     /// The cookies a page must set (a CSRF cookie the browser did not have yet).
     pub(crate) fn cookies(&self) -> Vec<String> {
         self.csrf.set_cookie.iter().cloned().collect()
@@ -84,7 +96,7 @@ impl FromRequest for Signed {
             let principal = match state.services.auth.authenticate_browser(&token).await {
                 Ok(p) => p,
                 Err(AuthenticateError::Unauthorized) => return Err(sign_in()),
-                Err(e) => return Err(e.into()),
+                Err(AuthenticateError::Internal(e)) => return Err(ConsoleError::internal(&e)),
             };
             Ok(Signed {
                 principal,

@@ -15,7 +15,6 @@ use xdr_service::AgentView;
 use super::CsrfForm;
 use super::format::{filled, or_dash, time};
 use crate::console::ConsoleState;
-use crate::csrf;
 use crate::error::ConsoleError;
 use crate::layout::Layout;
 use crate::render;
@@ -97,8 +96,7 @@ pub(crate) async fn revoke(
     id: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::Admin)?;
+    signed.authorize(&req, &form.csrf, Role::Admin)?;
     let id = AgentId::from_uuid(super::path_id(&id)?);
     let client = (state.config.client)(&req);
     state

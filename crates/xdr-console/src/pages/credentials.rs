@@ -100,7 +100,7 @@ pub(crate) async fn create(
     // Moved out first, so that the secrets are wiped on every path (SecretText zeroizes).
     let secret = SecretText::new(std::mem::take(&mut form.secret_access_key));
     let session_token = filled(form.session_token.take()).map(SecretText::new);
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
+    csrf::verify(&req, signed.secure, &form.csrf)?;
     let input = CreateCredentialInput {
         name: form.name,
         provider: "aws".to_owned(),
@@ -127,7 +127,7 @@ pub(crate) async fn delete(
     id: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
+    csrf::verify(&req, signed.secure, &form.csrf)?;
     let id = CredentialId::from_uuid(super::path_id(&id)?);
     let client = (state.config.client)(&req);
     state

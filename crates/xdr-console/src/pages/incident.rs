@@ -16,7 +16,6 @@ use xdr_domain::{IncidentId, PageRequest, UserId};
 
 use super::format::{iso, time};
 use crate::console::ConsoleState;
-use crate::csrf;
 use crate::error::ConsoleError;
 use crate::layout::Layout;
 use crate::render;
@@ -180,8 +179,7 @@ pub(crate) async fn update(
     id: web::Path<String>,
     form: web::Form<UpdateForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::Analyst)?;
+    signed.authorize(&req, &form.csrf, Role::Analyst)?;
     let id = incident_id(&id)?;
     let form = form.into_inner();
     let status =
@@ -230,8 +228,7 @@ pub(crate) async fn act(
     id: web::Path<String>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::SocLead)?;
+    signed.authorize(&req, &form.csrf, Role::SocLead)?;
     let id = incident_id(&id)?;
     let action = ContainmentAction::from_str(&form.action)
         .map_err(|_| ConsoleError::BadRequest(format!("{:?} is not an action.", form.action)))?;

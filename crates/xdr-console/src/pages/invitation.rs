@@ -62,7 +62,7 @@ pub(crate) async fn submit(
     form: web::Form<AcceptForm>,
 ) -> Result<HttpResponse, ConsoleError> {
     let secure = state.secure(&req);
-    csrf::verify(&req, secure, Some(&form.csrf))?;
+    csrf::verify(&req, secure, &form.csrf)?;
     super::entry::within_limit(&state, &req)?;
     let client = (state.config.client)(&req);
     let auth = &state.services.auth;

@@ -15,7 +15,6 @@ use xdr_domain::{IngestTokenId, LogSourceId, PageRequest};
 
 use super::format::{or_dash, time};
 use crate::console::ConsoleState;
-use crate::csrf;
 use crate::error::ConsoleError;
 use crate::layout::Layout;
 use crate::render;
@@ -108,8 +107,7 @@ pub(crate) async fn create(
     signed: Signed,
     form: web::Form<SourceForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::SocLead)?;
+    signed.authorize(&req, &form.csrf, Role::SocLead)?;
     let form = form.into_inner();
     let input = LogSourceInput {
         name: form.name,
@@ -239,8 +237,7 @@ pub(crate) async fn issue(
     id: web::Path<String>,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::SocLead)?;
+    signed.authorize(&req, &form.csrf, Role::SocLead)?;
     let id = source_id(&id)?;
     let input = IngestTokenInput {
         label: form.label.clone().filter(|l| !l.trim().is_empty()),
@@ -263,8 +260,7 @@ pub(crate) async fn revoke(
     path: web::Path<(String, String)>,
     form: web::Form<super::CsrfForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::SocLead)?;
+    signed.authorize(&req, &form.csrf, Role::SocLead)?;
     let (source, token) = path.into_inner();
     let source = source_id(&source)?;
     let token = IngestTokenId::from_uuid(super::path_id(&token)?);

@@ -15,7 +15,6 @@ use xdr_service::onboarding::{IssuedToken, Validation, WizardView};
 
 use super::format::time;
 use crate::console::ConsoleState;
-use crate::csrf;
 use crate::error::ConsoleError;
 use crate::layout::Layout;
 use crate::render;
@@ -190,8 +189,7 @@ pub(crate) async fn act(
     action: web::Path<String>,
     form: web::Form<StepForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::Admin)?;
+    signed.authorize(&req, &form.csrf, Role::Admin)?;
     let onboarding = &state.services.onboarding;
     let principal = &signed.principal;
     let client = (state.config.client)(&req);

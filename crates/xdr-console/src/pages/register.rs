@@ -59,7 +59,7 @@ pub(crate) async fn submit(
     form: web::Form<RegisterForm>,
 ) -> Result<HttpResponse, ConsoleError> {
     let secure = state.secure(&req);
-    csrf::verify(&req, secure, Some(&form.csrf))?;
+    csrf::verify(&req, secure, &form.csrf)?;
     super::entry::within_limit(&state, &req)?;
     let form = form.into_inner();
     let input = RegisterInput {

@@ -12,7 +12,6 @@ use xdr_domain::identity::Role;
 use xdr_service::RuleChange;
 
 use crate::console::ConsoleState;
-use crate::csrf;
 use crate::error::ConsoleError;
 use crate::layout::Layout;
 use crate::render;
@@ -81,8 +80,7 @@ pub(crate) async fn rename(
     signed: Signed,
     form: web::Form<RenameForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::Admin)?;
+    signed.authorize(&req, &form.csrf, Role::Admin)?;
     state
         .services
         .admin
@@ -118,8 +116,7 @@ pub(crate) async fn tune(
     rule: web::Path<String>,
     form: web::Form<RuleForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::SocLead)?;
+    signed.authorize(&req, &form.csrf, Role::SocLead)?;
     let rule = RuleKind::from_str(&rule).map_err(|_| ConsoleError::NotFound)?;
     let enabled = match form.enabled.as_deref() {
         None => None,

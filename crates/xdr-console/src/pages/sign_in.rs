@@ -65,7 +65,7 @@ pub(crate) async fn submit(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, ConsoleError> {
     let secure = state.secure(&req);
-    csrf::verify(&req, secure, Some(&form.csrf))?;
+    csrf::verify(&req, secure, &form.csrf)?;
     super::entry::within_limit(&state, &req)?;
     let client = (state.config.client)(&req);
     let auth = &state.services.auth;
@@ -110,7 +110,7 @@ pub(crate) async fn logout(
     signed: Signed,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
+    csrf::verify(&req, signed.secure, &form.csrf)?;
     let client = (state.config.client)(&req);
     match state.services.auth.logout(&signed.principal, &client).await {
         Ok(()) | Err(AccountError::NotFound) => {}

@@ -16,7 +16,6 @@ use xdr_service::AdminError;
 use super::CsrfForm;
 use super::format::time;
 use crate::console::ConsoleState;
-use crate::csrf;
 use crate::error::ConsoleError;
 use crate::layout::Layout;
 use crate::redirect::encode;
@@ -130,8 +129,7 @@ pub(crate) async fn invite(
     signed: Signed,
     form: web::Form<InviteForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::Admin)?;
+    signed.authorize(&req, &form.csrf, Role::Admin)?;
     let role = Role::from_str(&form.role)
         .map_err(|_| ConsoleError::BadRequest(format!("{:?} is not a role.", form.role)))?;
     let client = (state.config.client)(&req);
@@ -173,8 +171,7 @@ pub(crate) async fn revoke(
     id: web::Path<String>,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, ConsoleError> {
-    csrf::verify(&req, signed.secure, Some(&form.csrf))?;
-    signed.require(Role::Admin)?;
+    signed.authorize(&req, &form.csrf, Role::Admin)?;
     let id = InvitationId::from_uuid(super::path_id(&id)?);
     let client = (state.config.client)(&req);
     state
