@@ -1,6 +1,14 @@
 //! TLS settings of the HTTPS we speak as a client (the agent to its server, webhook
-//! deliveries): rustls with ring's primitives, handed over as a value. No process-wide
-//! default provider is installed, so embedding applications keep theirs.
+//! deliveries) and serve (`server.tls`): rustls with ring's primitives, handed over as a
+//! value. No process-wide default provider is installed, so embedding applications keep theirs.
+
+mod pin;
+mod server;
+#[cfg(feature = "test-support")]
+pub mod test_certs;
+
+pub use pin::{BadPin, CertPin, PIN_PREFIX};
+pub use server::{SwappableCert, certified_key, server_config};
 
 use std::sync::Arc;
 
@@ -19,6 +27,9 @@ pub enum TlsError {
     /// A certificate of the bundle is not readable or not acceptable as a trust anchor.
     #[error("unusable certificate: {0}")]
     BadCertificate(String),
+    /// The private key is not readable, of an unsupported kind, or not the certificate's.
+    #[error("unusable private key: {0}")]
+    BadKey(String),
     /// The verifier or the protocol versions could not be set up.
     #[error("TLS settings: {0}")]
     Settings(String),
@@ -32,6 +43,8 @@ pub enum Trust<'a> {
     SystemRoots,
     /// Only those whose chain ends in one of these PEM certificates (a private CA).
     PemBundle(&'a [u8]),
+    /// Only the server presenting exactly this leaf certificate (see [`CertPin`]).
+    Pin(CertPin),
 }
 
 fn provider() -> Arc<CryptoProvider> {
@@ -55,6 +68,10 @@ pub fn client_config(trust: Trust<'_>) -> Result<ClientConfig, TlsError> {
             .build()
             .map_err(|e| TlsError::Settings(e.to_string()))?
         }
+        Trust::Pin(pin) => Arc::new(pin::PinVerifier {
+            pin,
+            algorithms: provider.signature_verification_algorithms,
+        }),
     };
     Ok(ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -78,6 +95,10 @@ pub fn root_store(pem: &[u8]) -> Result<RootCertStore, TlsError> {
     }
     Ok(store)
 }
+
+#[cfg(test)]
+#[path = "tls/handshake_tests.rs"]
+mod handshake_tests;
 
 #[cfg(test)]
 mod tests {
