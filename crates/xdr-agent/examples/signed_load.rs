@@ -35,7 +35,7 @@ fn events(round: u64) -> Vec<Value> {
 
 /// One enrolled agent's credentials; enrollment is not part of what is measured.
 async fn enrolled(url: &str, token: &str) -> Credentials {
-    let client = AgentClient::new(url, None).unwrap();
+    let client = AgentClient::new(url, &Default::default()).unwrap();
     let enrolled = client
         .enroll(&EnrollRequest {
             enrollment_token: token,
@@ -51,7 +51,7 @@ async fn enrolled(url: &str, token: &str) -> Credentials {
         .unwrap();
     Credentials {
         server_url: url.to_owned(),
-        ca_file: None,
+        trust: Default::default(),
         agent_id: enrolled.agent_id,
         agent_secret: enrolled.agent_secret,
     }

@@ -2,18 +2,17 @@
 //! corrected clock, and one immediate retry when a 401's `X-Server-Time` shows our clock
 //! (as corrected so far) is off by more than [`SKEW_RETRY_SECONDS`].
 
-use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode, Url};
 use tracing::warn;
-use xdr_crypto::tls::{self, Trust};
 
 use crate::reply::{ClientError, Reply};
 use crate::signing::{ClockOffset, Signer};
 use crate::state::{Credentials, Secret};
+use crate::trust::{ServerTrust, check_scheme, is_loopback, refused_certificate};
 use crate::wire::{
     EnrollRequest, EnrollResponse, EventsResponse, HeartbeatRequest, HeartbeatResponse,
     RotateResponse,
@@ -41,21 +40,11 @@ pub struct AgentClient {
     signer: RwLock<Option<Arc<Signer>>>,
 }
 
-/// Whether the server is on this host (then no proxy from the environment applies).
-fn is_loopback(url: &Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 impl AgentClient {
     /// A client for `server_url` (e.g. `https://xdr.example.com` or one with a path prefix),
-    /// trusting only the CAs of `ca_file` when given, else the system's roots.
-    pub fn new(server_url: &str, ca_file: Option<&Path>) -> Result<Self, ClientError> {
+    /// checking its certificate as `trust` says. Plain `http://` is refused unless the server
+    /// is on this host.
+    pub fn new(server_url: &str, trust: &ServerTrust) -> Result<Self, ClientError> {
         let bad = || ClientError::BadUrl(server_url.to_owned());
         let base = Url::parse(server_url.trim_end_matches('/')).map_err(|_| bad())?;
         if !matches!(base.scheme(), "http" | "https")
@@ -65,6 +54,7 @@ impl AgentClient {
         {
             return Err(bad());
         }
+        check_scheme(&base)?;
         let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .timeout(REQUEST_TIMEOUT)
@@ -72,24 +62,11 @@ impl AgentClient {
             .redirect(reqwest::redirect::Policy::none())
             .retry(reqwest::retry::never())
             .pool_max_idle_per_host(1);
+        // The server is on this host: no proxy from the environment applies.
         if is_loopback(&base) {
             builder = builder.no_proxy();
         }
-        let pem = match ca_file {
-            Some(path) => {
-                Some(std::fs::read(path).map_err(|e| ClientError::CaFile(e.to_string()))?)
-            }
-            None => None,
-        };
-        let trust = match &pem {
-            Some(pem) => Trust::PemBundle(pem),
-            None => Trust::SystemRoots,
-        };
-        let tls = tls::client_config(trust).map_err(|e| match e {
-            tls::TlsError::Settings(detail) => ClientError::Tls(detail),
-            bundle => ClientError::CaFile(bundle.to_string()),
-        })?;
-        let builder = builder.tls_backend_preconfigured(tls);
+        let builder = builder.tls_backend_preconfigured(trust.client_config()?);
         Ok(Self {
             http: builder.build().map_err(ClientError::Build)?,
             base,
@@ -100,7 +77,7 @@ impl AgentClient {
 
     /// A client that signs as the enrolled agent of `credentials`.
     pub fn signed(credentials: &Credentials) -> Result<Self, ClientError> {
-        let client = Self::new(&credentials.server_url, credentials.ca_file.as_deref())?;
+        let client = Self::new(&credentials.server_url, &credentials.trust)?;
         client.set_credentials(credentials)?;
         Ok(client)
     }
@@ -152,7 +129,13 @@ impl AgentClient {
                 request = request.header(name, value);
             }
         }
-        let mut response = request.send().await.map_err(ClientError::Transport)?;
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| match refused_certificate(&e) {
+                Some(why) => ClientError::UntrustedServer(why),
+                None => ClientError::Transport(e),
+            })?;
         let (status, headers) = (response.status(), response.headers().clone());
         let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(ClientError::Transport)? {

@@ -15,7 +15,7 @@ const HEARTBEAT_OK: &str =
 fn client(url: &str) -> AgentClient {
     AgentClient::signed(&Credentials {
         server_url: url.to_owned(),
-        ca_file: None,
+        trust: Default::default(),
         agent_id: "agent-1".into(),
         agent_secret: Secret::new(SECRET.into()),
     })
@@ -155,7 +155,7 @@ async fn enrollment_is_unsigned_and_learns_the_clock() {
         ),
     )])
     .await;
-    let c = AgentClient::new(&server.url, None).unwrap();
+    let c = AgentClient::new(&server.url, &Default::default()).unwrap();
     let instance_id = Uuid::new_v4();
     let response = c
         .enroll(&EnrollRequest {
@@ -180,6 +180,13 @@ async fn enrollment_is_unsigned_and_learns_the_clock() {
     assert!(body.get("replaces").is_none());
 }
 
+fn trust(ca_file: &std::path::Path) -> ServerTrust {
+    ServerTrust {
+        ca_file: Some(ca_file.to_owned()),
+        pin: None,
+    }
+}
+
 #[test]
 fn a_ca_file_must_hold_certificates() {
     let dir = crate::testdir::TestDir::new("ca");
@@ -187,22 +194,25 @@ fn a_ca_file_must_hold_certificates() {
     std::fs::write(&path, "not a certificate").unwrap();
     let https = "https://127.0.0.1:1";
     assert!(matches!(
-        AgentClient::new(https, Some(&path)),
+        AgentClient::new(https, &trust(&path)),
         Err(ClientError::CaFile(_))
     ));
     let missing = dir.path().join("missing.pem");
     assert!(matches!(
-        AgentClient::new(https, Some(&missing)),
+        AgentClient::new(https, &trust(&missing)),
         Err(ClientError::CaFile(_))
     ));
-    assert!(AgentClient::new(https, None).is_ok());
+    assert!(AgentClient::new(https, &Default::default()).is_ok());
 }
 
 #[test]
 fn bad_server_urls_are_refused() {
     for url in ["ftp://x", "not a url", "http://h/?q=1", "http://h/#f"] {
         assert!(
-            matches!(AgentClient::new(url, None), Err(ClientError::BadUrl(_))),
+            matches!(
+                AgentClient::new(url, &Default::default()),
+                Err(ClientError::BadUrl(_))
+            ),
             "{url}"
         );
     }

@@ -14,6 +14,7 @@ use crate::client::AgentClient;
 use crate::host;
 use crate::reply::ClientError;
 use crate::state::{AgentState, StateError};
+use crate::trust::ServerTrust;
 use crate::wire::EnrollRequest;
 
 /// Attempts before giving up on a server that cannot be reached.
@@ -28,6 +29,8 @@ pub struct EnrollOptions {
     pub replaces: Option<String>,
     /// Trust only these CAs for the server (kept in the state file for `run`).
     pub ca_file: Option<PathBuf>,
+    /// Accept only the server certificate of this SHA-256 (kept like `ca_file`).
+    pub pin: Option<xdr_crypto::tls::CertPin>,
     /// The first wait between attempts (tests make it short).
     pub retry_base: Duration,
 }
@@ -52,7 +55,11 @@ pub async fn enroll(options: &EnrollOptions) -> Result<AgentState, EnrollError> 
         ),
         None => None,
     };
-    let client = AgentClient::new(&server_url, ca_file.as_deref())?;
+    let trust = ServerTrust {
+        ca_file,
+        pin: options.pin,
+    };
+    let client = AgentClient::new(&server_url, &trust)?;
     let mut state = match AgentState::load(&options.state_dir)? {
         Some(mut existing) => {
             if existing.agent_id.is_some() {
@@ -67,7 +74,8 @@ pub async fn enroll(options: &EnrollOptions) -> Result<AgentState, EnrollError> 
         warn!(instance_id = %state.instance_id,
             "the state directory was made on another machine: enrolling as a new instance");
     }
-    state.ca_file = ca_file;
+    state.ca_file = trust.ca_file;
+    state.pin = trust.pin;
     state.save(&options.state_dir)?;
 
     let hostname = options.hostname.clone().unwrap_or_else(host::hostname);
@@ -87,6 +95,8 @@ pub async fn enroll(options: &EnrollOptions) -> Result<AgentState, EnrollError> 
         match client.enroll(&request).await {
             Ok(response) => break response,
             Err(ClientError::Unauthorized { .. }) => return Err(EnrollError::InvalidToken),
+            // Another attempt meets the same certificate: say so now.
+            Err(e @ ClientError::UntrustedServer(_)) => return Err(e.into()),
             Err(e) if e.is_retryable() && backoff.failures() + 1 < ENROLL_ATTEMPTS => {
                 let wait = backoff.next_delay(e.retry_after());
                 warn!(error = %e, wait_ms = wait.as_millis() as u64, "enrollment attempt failed; retrying");
@@ -121,6 +131,7 @@ mod tests {
             hostname: Some("web1".into()),
             replaces: None,
             ca_file: None,
+            pin: None,
             retry_base: Duration::from_millis(1),
         }
     }

@@ -36,6 +36,7 @@ pub mod source;
 pub mod spool;
 pub mod state;
 pub mod tail;
+pub mod trust;
 pub mod wire;
 
 #[cfg(test)]
@@ -46,3 +47,7 @@ mod testserver;
 #[cfg(test)]
 #[path = "run_tests.rs"]
 mod run_tests;
+
+#[cfg(test)]
+#[path = "trust_tests.rs"]
+mod trust_tests;

@@ -57,8 +57,12 @@ enum Command {
         #[arg(long)]
         replaces: Option<String>,
         /// PEM file of the only CAs to trust for the server (default: the system's roots).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "pin")]
         ca_file: Option<PathBuf>,
+        /// Accept only the server certificate whose SHA-256 is this (`sha256:HEX`, of its DER;
+        /// `openssl x509 -noout -fingerprint -sha256` prints it), for a self-signed one.
+        #[arg(long, value_parser = xdr_agent::trust::parse_pin)]
+        pin: Option<xdr_crypto::tls::CertPin>,
     },
     /// Heartbeat and ship the given logs until SIGTERM or SIGINT.
     Run {
@@ -127,6 +131,7 @@ async fn execute(command: Command) -> Result<(), Box<dyn std::error::Error>> {
             hostname,
             replaces,
             ca_file,
+            pin,
         } => {
             let options = EnrollOptions {
                 server_url: server,
@@ -135,6 +140,7 @@ async fn execute(command: Command) -> Result<(), Box<dyn std::error::Error>> {
                 hostname,
                 replaces,
                 ca_file,
+                pin,
                 retry_base: xdr_agent::backoff::BASE_DELAY,
             };
             enroll(&options).await?;

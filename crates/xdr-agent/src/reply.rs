@@ -16,6 +16,15 @@ pub const SERVER_TIME_HEADER: &str = "x-server-time";
 pub enum ClientError {
     #[error("the server URL {0:?} is not an http(s) URL without query or fragment")]
     BadUrl(String),
+    #[error(
+        "refusing plain http:// to {0}: only a server on this host may be reached without TLS \
+         (use https://)"
+    )]
+    PlainHttp(String),
+    /// Our refusal of the server's certificate (wrong CA, pin, name or validity). Retried by
+    /// `run` (the server's certificate may be fixed); `enroll` gives up at once.
+    #[error("the server's certificate is not trusted ({0}): check --ca-file or --pin")]
+    UntrustedServer(String),
     #[error("the CA file cannot be used: {0}")]
     CaFile(String),
     #[error("cannot set up TLS: {0}")]
@@ -52,9 +61,12 @@ impl ClientError {
     /// or upgraded; those are retried, slowly, rather than losing events.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::BadUrl(_) | Self::CaFile(_) | Self::Tls(_) | Self::Build(_) | Self::Secret(_) => {
-                false
-            }
+            Self::BadUrl(_)
+            | Self::PlainHttp(_)
+            | Self::CaFile(_)
+            | Self::Tls(_)
+            | Self::Build(_)
+            | Self::Secret(_) => false,
             Self::Rejected { status, .. } => !matches!(status, 400 | 413 | 422),
             _ => true,
         }

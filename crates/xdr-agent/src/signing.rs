@@ -149,7 +149,7 @@ mod tests {
     fn signer() -> Signer {
         Signer::new(&Credentials {
             server_url: "http://127.0.0.1".into(),
-            ca_file: None,
+            trust: Default::default(),
             agent_id: "agent-1".into(),
             agent_secret: Secret::new(SECRET.into()),
         })
@@ -216,7 +216,7 @@ mod tests {
     fn a_bad_secret_is_refused() {
         let credentials = Credentials {
             server_url: String::new(),
-            ca_file: None,
+            trust: Default::default(),
             agent_id: "a".into(),
             agent_secret: Secret::new("short".into()),
         };

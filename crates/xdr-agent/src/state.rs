@@ -12,7 +12,10 @@ use thiserror::Error;
 use uuid::Uuid;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use xdr_crypto::tls::CertPin;
+
 use crate::fsutil::{atomic_write, create_private_dir};
+use crate::trust::{ServerTrust, pin_text};
 
 pub const STATE_FILE: &str = "agent.json";
 /// Used until the server names one.
@@ -57,13 +60,16 @@ pub struct AgentState {
     /// PEM bundle of the only CAs trusted for the server (none: the system's roots).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ca_file: Option<PathBuf>,
+    /// SHA-256 of the only server certificate accepted, `sha256:HEX` (instead of a CA).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "pin_text")]
+    pub pin: Option<CertPin>,
 }
 
 /// What an enrolled agent needs to sign requests.
 #[derive(Debug, Clone)]
 pub struct Credentials {
     pub server_url: String,
-    pub ca_file: Option<PathBuf>,
+    pub trust: ServerTrust,
     pub agent_id: String,
     pub agent_secret: Secret,
 }
@@ -97,6 +103,7 @@ impl AgentState {
             heartbeat_interval_seconds: DEFAULT_HEARTBEAT_SECONDS,
             machine: None,
             ca_file: None,
+            pin: None,
         }
     }
 
@@ -145,11 +152,19 @@ impl AgentState {
         atomic_write(&path, &bytes).map_err(io_error)
     }
 
+    /// How the server's certificate is checked.
+    pub fn trust(&self) -> ServerTrust {
+        ServerTrust {
+            ca_file: self.ca_file.clone(),
+            pin: self.pin,
+        }
+    }
+
     pub fn credentials(&self) -> Result<Credentials, StateError> {
         match (&self.agent_id, &self.agent_secret) {
             (Some(agent_id), Some(agent_secret)) => Ok(Credentials {
                 server_url: self.server_url.clone(),
-                ca_file: self.ca_file.clone(),
+                trust: self.trust(),
                 agent_id: agent_id.clone(),
                 agent_secret: agent_secret.clone(),
             }),
@@ -172,7 +187,13 @@ mod tests {
         let mut state = AgentState::new("http://127.0.0.1:8080");
         state.agent_id = Some("a1".into());
         state.agent_secret = Some(Secret::new("s3cret".into()));
+        state.pin = Some(CertPin([7; 32]));
         state.save(&state_dir).unwrap();
+        let text = std::fs::read_to_string(AgentState::path(&state_dir)).unwrap();
+        assert!(
+            text.contains(&format!("\"sha256:{}\"", "07".repeat(32))),
+            "{text}"
+        );
         assert_eq!(AgentState::load(&state_dir).unwrap(), Some(state.clone()));
         #[cfg(unix)]
         {
