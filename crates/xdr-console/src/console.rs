@@ -50,6 +50,8 @@ pub struct ConsoleConfig {
     pub sign_in_limit: Option<SignInLimiter>,
     /// How long the dashboard's figures of an organization are reused; zero: never.
     pub dashboard_cache: Duration,
+    /// The longest an audit log download may take before it is cut off.
+    pub export_timeout: Duration,
 }
 
 impl fmt::Debug for ConsoleConfig {
@@ -58,6 +60,7 @@ impl fmt::Debug for ConsoleConfig {
             .field("secure_cookies", &self.secure_cookies)
             .field("sign_in_limit", &self.sign_in_limit.is_some())
             .field("dashboard_cache", &self.dashboard_cache)
+            .field("export_timeout", &self.export_timeout)
             .finish_non_exhaustive()
     }
 }

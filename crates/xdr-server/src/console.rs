@@ -45,6 +45,7 @@ pub fn console(state: &AppState) -> Console {
             client,
             sign_in_limit,
             dashboard_cache: DASHBOARD_CACHE,
+            export_timeout: state.config.export_timeout,
         },
     )
 }

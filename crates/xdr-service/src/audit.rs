@@ -1,5 +1,5 @@
-//! Reading an organization's audit log (admin): list (an export reads it page by page), and
-//! verify the hash chain.
+//! Reading an organization's audit log (admin): list, export (in [`export`]), and verify
+//! the hash chain.
 //! Entries are written by the repositories of the changes they record, not here.
 
 use std::fmt;
@@ -13,6 +13,10 @@ use xdr_domain::identity::Role;
 use xdr_domain::ports::AuditLogRepository;
 
 use crate::access::{Forbidden, require};
+
+mod export;
+
+pub use export::{AuditExport, ExportAborted, ExportFormat};
 
 /// Who may read the audit log.
 const AUDIT_READER: Role = Role::Admin;

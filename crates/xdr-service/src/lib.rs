@@ -18,7 +18,7 @@ pub mod onboarding;
 pub mod webhooks;
 
 pub use agents::{AgentConfig, AgentError, AgentPorts, AgentService, AgentView};
-pub use audit::{AuditError, AuditService};
+pub use audit::{AuditError, AuditExport, AuditService, ExportAborted, ExportFormat};
 pub use containment::{
     ContainmentError, ContainmentExecutors, ContainmentService, PolicyInput, RecordExecutor,
 };

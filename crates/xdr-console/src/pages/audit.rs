@@ -1,5 +1,5 @@
 //! The audit log (admins): entries newest first, filtered by action, and a check of the
-//! organization's hash chain. The export stays with the API (`GET /audit-logs/export`).
+//! organization's hash chain; the download of the filtered log is in [`super::audit_export`].
 
 use std::str::FromStr;
 
@@ -42,6 +42,8 @@ struct AuditPage {
     entries: Vec<EntryRow>,
     verification: Option<Verification>,
     older_url: Option<String>,
+    /// Downloads of the entries this filter shows (all pages): CSV, NDJSON.
+    export_urls: (String, String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,18 +53,23 @@ pub(crate) struct AuditQuery {
     verify: Option<String>,
 }
 
+/// The action a filter form chose: none when left at "any".
+pub(super) fn action_filter(raw: Option<&String>) -> Result<Option<AuditAction>, ConsoleError> {
+    filled(raw)
+        .map(|a| {
+            AuditAction::from_str(a)
+                .map_err(|_| ConsoleError::BadRequest(format!("{a:?} is not an audit action.")))
+        })
+        .transpose()
+}
+
 pub(crate) async fn list(
     state: web::Data<ConsoleState>,
     signed: Signed,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ConsoleError> {
     signed.require(Role::Admin)?;
-    let action = filled(query.action.as_ref())
-        .map(|a| {
-            AuditAction::from_str(a)
-                .map_err(|_| ConsoleError::BadRequest(format!("{a:?} is not an audit action.")))
-        })
-        .transpose()?;
+    let action = action_filter(query.action.as_ref())?;
     let cursor = filled(query.before.as_ref())
         .map(|b| {
             b.parse::<i64>()
@@ -132,6 +139,10 @@ pub(crate) async fn list(
         older_url: page
             .next
             .map(|c| format!("/audit?{action_query}before={}", c.before_seq)),
+        export_urls: (
+            format!("/audit/export?{action_query}format=csv"),
+            format!("/audit/export?{action_query}format=ndjson"),
+        ),
     };
     render::page(StatusCode::OK, &page, &signed.cookies())
 }

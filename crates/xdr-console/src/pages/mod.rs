@@ -7,6 +7,7 @@ use crate::error::ConsoleError;
 
 mod agents;
 mod audit;
+mod audit_export;
 mod credentials;
 mod dashboard;
 mod entry;
@@ -75,6 +76,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     .route("/accept-invitation", web::get().to(invitation::form))
     .route("/accept-invitation", web::post().to(invitation::submit))
     .route("/audit", web::get().to(audit::list))
+    .route("/audit/export", web::get().to(audit_export::download))
     .route("/onboarding", web::get().to(onboarding::show))
     .route("/onboarding/{action}", web::post().to(onboarding::act))
     .route("/assets/{file}", web::get().to(assets::serve));

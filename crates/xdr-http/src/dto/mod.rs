@@ -3,7 +3,6 @@
 pub mod admin;
 pub mod agents;
 pub mod audit;
-pub mod audit_export;
 pub mod auth;
 pub mod containment;
 pub mod credentials;

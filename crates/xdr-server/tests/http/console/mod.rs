@@ -2,6 +2,7 @@
 //! roles and tenants on every page, escaping of hostile event fields, assets.
 
 mod admin;
+mod audit_export;
 mod browser;
 mod credentials;
 mod log_sources;
