@@ -171,6 +171,7 @@ diesel::table! {
         result -> Nullable<Text>,
         created_by -> Nullable<Text>,
         created_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
     }
 }
 

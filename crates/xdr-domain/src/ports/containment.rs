@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::audit::NewAuditEntry;
 use crate::containment::{
     ActionLog, ActionStatus, ContainmentAction, ContainmentPolicy, Execution,
@@ -54,11 +56,27 @@ pub trait ContainmentRepository: Send + Sync {
         result: &str,
     ) -> RepoResult<bool>;
 
-    /// Start-up maintenance across all organizations: up to `limit` actions of `executor`
-    /// still `pending` (oldest first), after `after` when given.
+    /// Claims a `pending` action for one delivery until `until`: true for exactly one caller
+    /// while the claim holds, however many server instances share the database; false when
+    /// `org` has no such action, it is no longer pending, or another claim has not expired at
+    /// `now`. A claimant that dies leaves its claim to expire.
+    fn claim_action(
+        &self,
+        org: OrganizationId,
+        id: ActionLogId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> RepoResult<bool>;
+
+    /// Maintenance across all organizations (start-up, and periodically to pick up what a
+    /// dead instance held): up to `limit` actions of `executor` still `pending` that nobody
+    /// delivers — never claimed and created before `unclaimed_before`, or whose claim expired
+    /// at `now` — oldest first, after `after` when given.
     fn pending_actions(
         &self,
         executor: &str,
+        now: DateTime<Utc>,
+        unclaimed_before: DateTime<Utc>,
         after: Option<ActionLogId>,
         limit: u32,
     ) -> RepoResult<Vec<ActionLog>>;

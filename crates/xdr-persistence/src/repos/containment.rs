@@ -1,3 +1,4 @@
+use chrono::{DateTime, Utc};
 use diesel::dsl::exists;
 use diesel::prelude::*;
 use xdr_domain::audit::NewAuditEntry;
@@ -156,15 +157,50 @@ impl ContainmentRepository for SqlContainmentRepository {
         Ok(changed > 0)
     }
 
+    fn claim_action(
+        &self,
+        org: OrganizationId,
+        id: ActionLogId,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> RepoResult<bool> {
+        // One conditional UPDATE: PostgreSQL re-checks the WHERE on the row a concurrent
+        // claimant just updated (and then finds the claim unexpired), SQLite has one writer;
+        // either way one caller changes the row and the others see 0 rows changed.
+        let changed = self.db.tenant(org, |conn| {
+            diesel::update(action_logs::table)
+                .filter(action_logs::organization_id.eq(org.to_string()))
+                .filter(action_logs::id.eq(id.to_string()))
+                .filter(action_logs::status.eq(ActionStatus::Pending.as_str()))
+                .filter(
+                    action_logs::claimed_until
+                        .is_null()
+                        .or(action_logs::claimed_until.le(now.naive_utc())),
+                )
+                .set(action_logs::claimed_until.eq(until.naive_utc()))
+                .execute(conn)
+                .repo()
+        })?;
+        Ok(changed > 0)
+    }
+
     fn pending_actions(
         &self,
         executor: &str,
+        now: DateTime<Utc>,
+        unclaimed_before: DateTime<Utc>,
         after: Option<ActionLogId>,
         limit: u32,
     ) -> RepoResult<Vec<ActionLog>> {
         let mut query = action_logs::table
             .filter(action_logs::status.eq(ActionStatus::Pending.as_str()))
             .filter(action_logs::executor.eq(executor))
+            .filter(
+                action_logs::claimed_until
+                    .is_null()
+                    .and(action_logs::created_at.lt(unclaimed_before.naive_utc()))
+                    .or(action_logs::claimed_until.le(now.naive_utc())),
+            )
             .select(ACTION_COLUMNS)
             .order(action_logs::id.asc())
             .limit(i64::from(limit))

@@ -14,6 +14,7 @@ mod audit_chain;
 mod audit_reads;
 mod credential_secrets;
 mod credentials;
+mod delivery_claims;
 mod detection_batch;
 mod detection_windows;
 mod events_retention;

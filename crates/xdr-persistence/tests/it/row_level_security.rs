@@ -3,7 +3,7 @@
 //! and accepts only the scoped organization's rows. PostgreSQL only; like every PostgreSQL
 //! test, these fail (never skip) when the server is unreachable.
 
-mod seed;
+pub(crate) mod seed;
 
 use diesel::pg::PgConnection;
 use diesel::prelude::*;

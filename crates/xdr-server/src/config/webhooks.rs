@@ -6,8 +6,9 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use xdr_domain::webhooks::{RetryPolicy, UrlPolicy};
 use xdr_service::webhooks::{
-    DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_CAPACITY, DEFAULT_RETRY_BACKOFF,
-    DEFAULT_TIMEOUT, DeliveryConfig, MAX_RETRY_BACKOFF,
+    DEFAULT_CLAIM_MARGIN, DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_CAPACITY,
+    DEFAULT_RETRY_BACKOFF, DEFAULT_SWEEP_INTERVAL, DEFAULT_TIMEOUT, DeliveryConfig,
+    MAX_RETRY_BACKOFF,
 };
 
 use super::error::ConfigError;
@@ -17,6 +18,8 @@ pub const WEBHOOK_MAX_ATTEMPTS_RANGE: RangeInclusive<u32> = 1..=10;
 pub const WEBHOOK_RETRY_BACKOFF_MS_RANGE: RangeInclusive<u64> = 10..=60_000;
 pub const WEBHOOK_QUEUE_CAPACITY_RANGE: RangeInclusive<usize> = 1..=100_000;
 pub const WEBHOOK_CONCURRENCY_RANGE: RangeInclusive<usize> = 1..=64;
+pub const WEBHOOK_SWEEP_INTERVAL_SECONDS_RANGE: RangeInclusive<u64> = 1..=3600;
+pub const WEBHOOK_CLAIM_MARGIN_SECONDS_RANGE: RangeInclusive<u64> = 1..=3600;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -35,6 +38,12 @@ pub struct WebhookSettings {
     pub queue_capacity: usize,
     /// Deliveries in flight at once.
     pub concurrency: usize,
+    /// How often pending deliveries nobody sends (those of a stopped or dead instance) are
+    /// queued again.
+    pub sweep_interval_seconds: u64,
+    /// Added to the longest a delivery can take (every attempt timing out, every backoff) to
+    /// make its claim; more than the clock differences between instances.
+    pub claim_margin_seconds: u64,
 }
 
 impl Default for WebhookSettings {
@@ -47,6 +56,8 @@ impl Default for WebhookSettings {
             retry_backoff_ms: u64::try_from(DEFAULT_RETRY_BACKOFF.as_millis()).unwrap_or(1000),
             queue_capacity: DEFAULT_QUEUE_CAPACITY,
             concurrency: DEFAULT_CONCURRENCY,
+            sweep_interval_seconds: DEFAULT_SWEEP_INTERVAL.as_secs(),
+            claim_margin_seconds: DEFAULT_CLAIM_MARGIN.as_secs(),
         }
     }
 }
@@ -67,6 +78,8 @@ impl WebhookSettings {
             },
             queue_capacity: self.queue_capacity,
             concurrency: self.concurrency,
+            sweep_interval: Duration::from_secs(self.sweep_interval_seconds),
+            claim_margin: Duration::from_secs(self.claim_margin_seconds),
         }
     }
 
@@ -95,6 +108,16 @@ impl WebhookSettings {
             "webhooks.concurrency",
             self.concurrency,
             WEBHOOK_CONCURRENCY_RANGE,
+        )?;
+        check(
+            "webhooks.sweep_interval_seconds",
+            self.sweep_interval_seconds,
+            WEBHOOK_SWEEP_INTERVAL_SECONDS_RANGE,
+        )?;
+        check(
+            "webhooks.claim_margin_seconds",
+            self.claim_margin_seconds,
+            WEBHOOK_CLAIM_MARGIN_SECONDS_RANGE,
         )
     }
 

@@ -229,9 +229,11 @@ async fn pending_deliveries_are_queued_again_at_start_up(backend: Backend) {
         .unwrap()
         .to_owned();
     settled(&app, &a.access, &id).await;
-    // As if the server had stopped before the delivery finished.
+    // As if the server had stopped before the delivery finished, and its claim on the
+    // delivery had run out since.
     let changed = t.db.execute_sql(&format!(
-        "UPDATE action_logs SET status = 'pending', result = NULL WHERE id = '{id}'"
+        "UPDATE action_logs SET status = 'pending', result = NULL, \
+         claimed_until = '2000-01-01 00:00:00' WHERE id = '{id}'"
     ));
     assert_eq!(changed, 1);
     let restarted = t.state_with_webhooks(local_delivery());

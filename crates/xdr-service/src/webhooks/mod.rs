@@ -25,8 +25,9 @@ use xdr_domain::{FieldErrors, RepoError};
 use xdr_auth::InternalError;
 
 pub use config::{
-    DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_CAPACITY, DEFAULT_RETRY_BACKOFF,
-    DEFAULT_TIMEOUT, DeliveryConfig, MAX_RETRY_BACKOFF,
+    DEFAULT_CLAIM_MARGIN, DEFAULT_CONCURRENCY, DEFAULT_MAX_ATTEMPTS, DEFAULT_QUEUE_CAPACITY,
+    DEFAULT_RETRY_BACKOFF, DEFAULT_SWEEP_INTERVAL, DEFAULT_TIMEOUT, DeliveryConfig,
+    MAX_RETRY_BACKOFF,
 };
 pub use delivery::{DeliveryStartError, WebhookDelivery};
 pub use executor::{WEBHOOK_EXECUTOR, WebhookExecutor};

@@ -56,7 +56,8 @@ struct Ready {
 }
 
 enum Prepared {
-    /// Gone or no longer pending (already delivered by a duplicate job): nothing to do.
+    /// Gone, no longer pending, or claimed by another delivery (a duplicate job, another
+    /// instance): nothing to do.
     Skip,
     /// Ends without sending.
     Conclude(Execution),
@@ -195,6 +196,16 @@ fn prepare(
         return Ok(Prepared::Skip);
     };
     if log.status != ActionStatus::Pending {
+        return Ok(Prepared::Skip);
+    }
+    // Another instance (or a duplicate job here) may hold it: only the claimant sends.
+    let now = ports.clock.now();
+    let lease = chrono::Duration::from_std(config.claim_lease()).unwrap_or(chrono::Duration::MAX);
+    let until = now.checked_add_signed(lease).unwrap_or(now);
+    if !ports
+        .containment
+        .claim_action(org, job.action_id, now, until)?
+    {
         return Ok(Prepared::Skip);
     }
     let endpoint = match ports.webhooks.get(org)? {

@@ -15,7 +15,9 @@ use xdr_domain::ports::{
     AuditLogRepository, DetectionRepository, IngestRepository, InventoryRepository,
     InvitationRepository, SessionRepository,
 };
-use xdr_domain::{ActionLogId, EventId, InvitationId, LogSourceId, MlModelId};
+use xdr_domain::{
+    ActionLogId, EventId, IncidentId, InvitationId, LogSourceId, MlModelId, OrganizationId,
+};
 use xdr_persistence::Database;
 use xdr_persistence::test_support::execute_sql;
 
@@ -100,9 +102,8 @@ fn invite(db: &Database, admin: &User) {
     db.invitations().create(invitation, now(), audit).unwrap();
 }
 
-/// Detection settings, events, an incident and an action on it.
-fn detect(db: &Database, admin: &User) {
-    let org = admin.organization_id;
+/// Detection settings and the events that open an SSH brute-force incident in `org`.
+pub(crate) fn open_incident(db: &Database, org: OrganizationId) -> IncidentId {
     let rule = RuleKind::SshBruteForce;
     let settings = rule.default_settings();
     db.detection()
@@ -126,7 +127,13 @@ fn detect(db: &Database, admin: &User) {
         })
         .collect();
     let outcome = db.detection().ingest(org, events, now()).unwrap();
-    let incident = *outcome.incidents_opened.first().expect("an incident opens");
+    *outcome.incidents_opened.first().expect("an incident opens")
+}
+
+/// Detection settings, events, an incident and an action on it.
+fn detect(db: &Database, admin: &User) {
+    let org = admin.organization_id;
+    let incident = open_incident(db, org);
     let action = ActionLog {
         id: ActionLogId::generate(),
         organization_id: org,

@@ -1,0 +1,1 @@
+ALTER TABLE action_logs DROP COLUMN claimed_until;
