@@ -54,6 +54,9 @@ pub struct HttpConfig {
     pub ingest_rate_limit: Option<AgentRateLimitConfig>,
     /// Browser origins allowed to call the API (CORS); none: CORS is off.
     pub cors_origins: CorsOrigins,
+    /// Every response says `Strict-Transport-Security`: set when this server answers HTTPS
+    /// itself (native TLS), never on plain HTTP (a proxy in front says it, if anyone).
+    pub hsts: bool,
 }
 
 impl Default for HttpConfig {
@@ -67,6 +70,7 @@ impl Default for HttpConfig {
             ingest_body_limit_bytes: DEFAULT_BODY_LIMIT,
             ingest_rate_limit: Some(DEFAULT_INGEST_RATE_LIMIT),
             cors_origins: CorsOrigins::none(),
+            hsts: false,
         }
     }
 }

@@ -12,6 +12,8 @@ pub mod healthcheck;
 pub mod logging;
 pub mod serve;
 pub mod startup;
+pub mod tls;
+pub mod tls_reload;
 pub mod vault;
 pub mod webhooks;
 pub mod wiring;

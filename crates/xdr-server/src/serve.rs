@@ -11,6 +11,8 @@ use xdr_http::Drain;
 use crate::background;
 use crate::config::Settings;
 use crate::startup::{self, StartupError};
+use crate::tls::{ServedTls, TlsFileError};
+use crate::tls_reload::Hangups;
 
 #[derive(Debug, Error)]
 pub enum ServeError {
@@ -18,8 +20,10 @@ pub enum ServeError {
     Startup(#[from] StartupError),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: String, source: io::Error },
-    #[error("cannot handle SIGTERM and SIGINT: {0}")]
+    #[error("cannot handle SIGTERM, SIGINT and SIGHUP: {0}")]
     Signals(io::Error),
+    #[error("native TLS: {0}")]
+    Tls(#[from] TlsFileError),
     #[error("server error: {0}")]
     Io(#[from] io::Error),
     #[error(transparent)]
@@ -29,10 +33,15 @@ pub enum ServeError {
 /// Runs until SIGTERM or SIGINT, then drains: `/readyz` answers 503 at once; after
 /// `server.shutdown_delay_seconds` (default 0: at once) the listener closes, and requests in
 /// flight get up to `server.shutdown_timeout_seconds` to finish before the workers are
-/// stopped; then returns (exit status 0).
+/// stopped; then returns (exit status 0). With `[server.tls]` it answers HTTPS only, and
+/// SIGHUP reloads the certificate ([`crate::tls_reload`]).
 pub async fn serve(settings: Settings) -> Result<(), ServeError> {
-    // Installed first, so that a signal during start-up is not lost.
+    // Installed first, so that a signal during start-up is not lost (nor, for SIGHUP, fatal).
     let signals = ShutdownSignals::install().map_err(ServeError::Signals)?;
+    let hangups = Hangups::install().map_err(ServeError::Signals)?;
+    // Before the database: a certificate that cannot be served stops the start at once.
+    let tls = ServedTls::load(&settings.server.tls)?;
+    let tls_config = tls.as_ref().map(ServedTls::server_config).transpose()?;
     // Held until the process ends: `mini-xdr restore` refuses to replace the file meanwhile.
     let _serving = crate::backup::serving_lock(&settings)?;
     let database = startup::open_database(&settings, settings.server.run_migrations)?;
@@ -55,16 +64,28 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     })
     .workers(settings.server.effective_workers())
     .shutdown_timeout(grace.as_secs())
-    .shutdown_signal(signals.drain_on_first(drain, delay, grace))
-    .bind(bind)
+    .shutdown_signal(signals.drain_on_first(drain, delay, grace));
+    let server = match tls_config {
+        Some(config) => server.bind_rustls_0_23(bind, config),
+        None => server.bind(bind),
+    }
     .map_err(|source| ServeError::Bind {
         addr: bind.to_string(),
         source,
     })?;
+    let served = tls.as_ref().map(ServedTls::served);
     for addr in server.addrs() {
-        tracing::info!(address = %addr, backend = ?database.backend(), "mini-xdr listening");
+        tracing::info!(
+            address = %addr,
+            backend = ?database.backend(),
+            tls = served.is_some(),
+            fingerprint = served.map(|s| s.fingerprint_text()).as_deref(),
+            "mini-xdr listening"
+        );
     }
+    let reloads = hangups.spawn(tls);
     server.run().await?;
+    reloads.abort();
     checkpoints.abort();
     sweeps.abort();
     nonce_sweeps.abort();

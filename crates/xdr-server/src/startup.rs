@@ -182,6 +182,7 @@ pub fn http_config(settings: &Settings) -> Result<HttpConfig, StartupError> {
         ingest_body_limit_bytes: settings.ingest.max_body_bytes,
         ingest_rate_limit: settings.ingest.rate_limit(),
         cors_origins: CorsOrigins::parse(&settings.server.cors_allowed_origins)?,
+        hsts: settings.server.tls.is_enabled(),
     })
 }
 
@@ -222,6 +223,7 @@ pub fn app_state(settings: &Settings, database: &Database) -> Result<AppState, S
             crate::config::onboarding::public_url(
                 &settings.server.public_url,
                 settings.server.bind,
+                settings.server.tls.is_enabled(),
             ),
         )?,
     };

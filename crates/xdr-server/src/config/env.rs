@@ -1,8 +1,9 @@
 //! The environment layer: `MINI_XDR__SECTION__KEY=value` variables as a TOML table.
 //!
 //! Values are typed by the key they set (found in the serialized defaults): numbers and booleans
-//! are parsed, lists are comma-separated, `auth.jwt_keys` entries are `MINI_XDR__AUTH__JWT_KEYS__<KID>`.
-//! Section and key names are case-insensitive; a kid is kept as written. Unknown keys are errors.
+//! are parsed, lists are comma-separated, `auth.jwt_keys` entries are `MINI_XDR__AUTH__JWT_KEYS__<KID>`,
+//! keys of a nested table (`server.tls`) are `MINI_XDR__SERVER__TLS__CERT_FILE`. Section and key
+//! names are case-insensitive; a kid is kept as written. Unknown keys are errors.
 
 use serde_json::Value as Schema;
 
@@ -17,6 +18,9 @@ const LIST_SEPARATOR: char = ',';
 /// Optional numeric keys: unset by default, so their type cannot be read from the defaults.
 const OPTIONAL_NUMBER_KEYS: [(&str, &str); 2] =
     [("audit", "retention_days"), ("events", "retention_days")];
+/// Keys that are tables of named settings (not maps of entries such as `auth.jwt_keys`):
+/// their third part is a key name, case-insensitive and typed by its default.
+const NESTED_TABLES: [(&str, &str); 1] = [("server", "tls")];
 
 /// The variables of `vars` that start with [`ENV_PREFIX`], as a table shaped like the TOML file.
 pub(crate) fn env_layer(
@@ -49,8 +53,17 @@ pub(crate) fn env_layer(
         let Some(fields) = schema.get(&section).and_then(Schema::as_object) else {
             return Err(error(&format!("unknown configuration section `{section}`")));
         };
+        let nested = NESTED_TABLES.contains(&(section.as_str(), key.as_str()));
         let value = if is_secret_file_key(&section, &key) && kid.is_none() {
             Some(toml::Value::String(raw))
+        } else if let (true, Some(name)) = (nested, kid) {
+            let name = name.to_ascii_lowercase();
+            let Some(kind) = fields.get(&key).and_then(|table| table.get(&name)) else {
+                return Err(error(&format!(
+                    "unknown configuration key `{section}.{key}.{name}`"
+                )));
+            };
+            typed_value(kind, false, raw).map_err(|m| error(&m))?
         } else {
             let Some(kind) = fields.get(&key) else {
                 return Err(error(&format!(
@@ -78,11 +91,16 @@ pub(crate) fn env_layer(
                 table.insert(key, value);
             }
             Some(kid) => {
+                let kid = if nested {
+                    kid.to_ascii_lowercase()
+                } else {
+                    kid.to_owned()
+                };
                 let map = table
                     .entry(key)
                     .or_insert_with(|| toml::Value::Table(toml::Table::new()));
                 if let Some(map) = map.as_table_mut() {
-                    map.insert(kid.to_owned(), value);
+                    map.insert(kid, value);
                 }
             }
         }
@@ -154,6 +172,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(table, expected);
+    }
+
+    #[test]
+    fn nested_table_keys_are_names() {
+        let table = layer(&[
+            ("MINI_XDR__SERVER__TLS__CERT_FILE", "/etc/xdr/cert.pem"),
+            ("MINI_XDR__SERVER__TLS__key_file", "/etc/xdr/key.pem"),
+        ])
+        .unwrap();
+        let expected: toml::Table = toml::from_str(
+            "[server.tls]\ncert_file = \"/etc/xdr/cert.pem\"\nkey_file = \"/etc/xdr/key.pem\"",
+        )
+        .unwrap();
+        assert_eq!(table, expected);
+        assert!(
+            layer(&[("MINI_XDR__SERVER__TLS__CERT_FILE", "")])
+                .unwrap()
+                .is_empty()
+        );
+        let message = layer(&[("MINI_XDR__SERVER__TLS__CERT", "x")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("unknown configuration key `server.tls.cert`"),
+            "{message}"
+        );
+        assert!(layer(&[("MINI_XDR__SERVER__TLS", "x")]).is_err());
     }
 
     #[test]

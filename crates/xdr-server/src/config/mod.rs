@@ -20,6 +20,7 @@ pub mod onboarding;
 mod redact;
 mod secrets;
 mod settings;
+mod tls;
 mod validate;
 mod vault_keys;
 mod webhooks;
@@ -39,6 +40,7 @@ pub use log::{DEFAULT_LOG_LEVEL, LogFormat, LogSettings};
 pub use redact::{REDACTED, mask_database_url};
 pub use secrets::{DatabaseUrl, SecretString};
 pub use settings::*;
+pub use tls::{CERT_FILE_KEY, KEY_FILE_KEY, TlsFiles, TlsSettings};
 pub use validate::{
     ACCESS_TOKEN_TTL_SECONDS_RANGE, BCRYPT_COST_RANGE, BCRYPT_COST_WARN_BELOW, DEFAULT_JWT_KID,
     REFRESH_TOKEN_TTL_DAYS_RANGE,

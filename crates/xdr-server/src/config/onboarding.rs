@@ -141,8 +141,9 @@ pub fn agent_downloads(directory: Option<&Path>) -> Result<Vec<AgentDownload>, C
     Ok(found)
 }
 
-/// `server.public_url`, or where `bind` is reachable from this host when it is unset.
-pub fn public_url(configured: &str, bind: SocketAddr) -> String {
+/// `server.public_url`, or where `bind` is reachable from this host when it is unset
+/// (`https://` when the server answers TLS itself, `tls`).
+pub fn public_url(configured: &str, bind: SocketAddr, tls: bool) -> String {
     if !configured.is_empty() {
         return configured.trim_end_matches('/').to_owned();
     }
@@ -152,7 +153,8 @@ pub fn public_url(configured: &str, bind: SocketAddr) -> String {
         std::net::IpAddr::V4(ip) => ip.to_string(),
         std::net::IpAddr::V6(ip) => format!("[{ip}]"),
     };
-    format!("http://{host}:{}", bind.port())
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{host}:{}", bind.port())
 }
 
 /// `server.public_url` must be an absolute http(s) URL with nothing a script could misread.

@@ -16,6 +16,7 @@ use super::ingest::IngestSettings;
 use super::log::LogSettings;
 use super::onboarding::{DiscoverySettings, DownloadSettings};
 use super::secrets::{DatabaseUrl, SecretString};
+use super::tls::TlsSettings;
 use super::webhooks::WebhookSettings;
 
 pub const DEFAULT_BIND: SocketAddr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
@@ -81,6 +82,8 @@ pub struct ServerSettings {
     /// Where agents reach this server (the install scripts embed it); empty: `http://` and
     /// the bind address.
     pub public_url: String,
+    /// `[server.tls]`: serve HTTPS with this certificate and key; unset: plain HTTP.
+    pub tls: TlsSettings,
 }
 
 impl Default for ServerSettings {
@@ -96,6 +99,7 @@ impl Default for ServerSettings {
             shutdown_delay_seconds: 0,
             cors_allowed_origins: Vec::new(),
             public_url: String::new(),
+            tls: TlsSettings::default(),
         }
     }
 }

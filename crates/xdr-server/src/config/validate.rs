@@ -36,6 +36,7 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
         server.shutdown_delay_seconds,
         SHUTDOWN_DELAY_SECONDS_RANGE,
     )?;
+    server.tls.validate()?;
 
     let database = &settings.database;
     check_database_url(database.url.expose())?;

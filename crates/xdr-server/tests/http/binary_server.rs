@@ -35,6 +35,8 @@ pub fn command(data_dir: &Path) -> Command {
 pub struct Server {
     child: Child,
     pub addr: String,
+    /// The `mini-xdr listening` log line (JSON).
+    pub listening: serde_json::Value,
     /// The lines the server writes to stderr after it started listening.
     log: mpsc::Receiver<String>,
 }
@@ -72,6 +74,7 @@ impl Server {
                 return Server {
                     child,
                     addr,
+                    listening: json,
                     log: rx,
                 };
             }

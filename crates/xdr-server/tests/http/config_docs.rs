@@ -12,7 +12,9 @@ fn doc() -> String {
     std::fs::read_to_string(path).unwrap()
 }
 
-/// `(section.key, default)` for every key, from the serialized defaults.
+/// `(section.key, default)` for every key, from the serialized defaults; the keys of a nested
+/// table of settings (a non-empty object, e.g. `server.tls`) as `section.table.key`. Maps of
+/// entries (`auth.jwt_keys`) are empty by default and documented as one key.
 #[allow(clippy::unwrap_used)] // a test helper: failing loudly is its job
 fn keys() -> Vec<(String, Value)> {
     let Value::Object(sections) = serde_json::to_value(Settings::default()).unwrap() else {
@@ -21,7 +23,14 @@ fn keys() -> Vec<(String, Value)> {
     let mut keys = Vec::new();
     for (section, fields) in sections {
         for (key, default) in fields.as_object().unwrap() {
-            keys.push((format!("{section}.{key}"), default.clone()));
+            match default {
+                Value::Object(nested) if !nested.is_empty() => {
+                    for (name, default) in nested {
+                        keys.push((format!("{section}.{key}.{name}"), default.clone()));
+                    }
+                }
+                _ => keys.push((format!("{section}.{key}"), default.clone())),
+            }
         }
     }
     keys

@@ -35,6 +35,7 @@ mod binary_onboarding;
 mod binary_request_log;
 mod binary_row_security;
 mod binary_server;
+mod binary_tls;
 mod config_cli;
 mod config_docs;
 mod config_events;
