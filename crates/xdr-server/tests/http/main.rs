@@ -36,6 +36,7 @@ mod binary_request_log;
 mod binary_row_security;
 mod binary_server;
 mod binary_tls;
+mod binary_webhook_claims;
 mod config_cli;
 mod config_docs;
 mod config_events;
