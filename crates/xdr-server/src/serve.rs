@@ -48,7 +48,9 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let state = startup::app_state(&settings, &database)?;
     startup::check_vault(&state).await?;
     startup::resume_deliveries(&state);
-    startup::interrupt_scans(&database)?;
+    // Scans whose instance stopped or died (this one's last run included) are interrupted
+    // once their claim runs out; other live instances' scans are left running.
+    let scan_sweeps = state.onboarding.scan_sweeper().spawn();
     let checkpoints = background::spawn_checkpoints(&database);
     let sweeps = background::spawn_throttle_sweeps(&state);
     let nonce_sweeps = background::spawn_nonce_sweeps(&state);
@@ -86,6 +88,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServeError> {
     let reloads = hangups.spawn(tls);
     server.run().await?;
     reloads.abort();
+    scan_sweeps.abort();
     checkpoints.abort();
     sweeps.abort();
     nonce_sweeps.abort();

@@ -40,8 +40,6 @@ pub enum StartupError {
     Wiring(#[from] WiringError),
     #[error("setting out of range: {0}")]
     OutOfRange(String),
-    #[error("interrupting the discovery scans of a previous run: {0}")]
-    InterruptScans(xdr_domain::RepoError),
 }
 
 pub fn database_config(settings: &Settings) -> DatabaseConfig {
@@ -142,23 +140,6 @@ pub async fn check_vault(state: &AppState) -> Result<(), StartupError> {
     state.credentials.ensure_key_versions_configured().await?;
     state.webhooks.ensure_key_versions_configured().await?;
     state.agents.ensure_key_versions_configured().await?;
-    Ok(())
-}
-
-/// Discovery scans a previous run left queued or running become `interrupted` (no process
-/// runs them any more).
-pub fn interrupt_scans(database: &Database) -> Result<(), StartupError> {
-    use xdr_domain::ports::OnboardingRepository;
-    let interrupted = database
-        .onboarding()
-        .interrupt_active_scans(chrono::Utc::now())
-        .map_err(StartupError::InterruptScans)?;
-    if interrupted > 0 {
-        tracing::warn!(
-            interrupted,
-            "discovery scans left running by a previous run are now interrupted"
-        );
-    }
     Ok(())
 }
 

@@ -65,19 +65,27 @@ pub trait OnboardingRepository: Send + Sync {
     /// Newest first.
     fn list_scans(&self, org: OrganizationId, page: &PageRequest) -> RepoResult<Vec<Scan>>;
 
-    /// Queued → running; false when the scan is no longer queued (cancelled meanwhile).
-    fn start_scan(&self, org: OrganizationId, id: ScanId, now: DateTime<Utc>) -> RepoResult<bool>;
+    /// Queued → running, claimed by the caller's instance until `claimed_until`; false when
+    /// the scan is no longer queued (cancelled meanwhile).
+    fn start_scan(
+        &self,
+        org: OrganizationId,
+        id: ScanId,
+        now: DateTime<Utc>,
+        claimed_until: DateTime<Utc>,
+    ) -> RepoResult<bool>;
 
-    /// While the scan runs: stores its counts and upserts `assets` (one per IP: a later scan
-    /// updates the IP's asset, keeping its id, `first_seen_at` and `agent_id`). Returns false,
-    /// writing nothing, when the scan is no longer running (cancelled or interrupted): the
-    /// scanner then stops.
+    /// While the scan runs: stores its counts, upserts `assets` (one per IP: a later scan
+    /// updates the IP's asset, keeping its id, `first_seen_at` and `agent_id`) and renews the
+    /// claim until `claimed_until`. Returns false, writing nothing, when the scan is no longer
+    /// running (cancelled or interrupted): the scanner then stops.
     fn record_scan_progress(
         &self,
         org: OrganizationId,
         id: ScanId,
         counts: ScanCounts,
         assets: &[Asset],
+        claimed_until: DateTime<Utc>,
     ) -> RepoResult<bool>;
 
     /// Ends a queued or running scan as `status` (completed, failed) with `error`; false when
@@ -102,9 +110,16 @@ pub trait OnboardingRepository: Send + Sync {
         audit: NewAuditEntry,
     ) -> RepoResult<Option<Scan>>;
 
-    /// At start-up, across organizations: every queued or running scan (which no process runs
-    /// any more) becomes `interrupted`. Returns how many.
-    fn interrupt_active_scans(&self, now: DateTime<Utc>) -> RepoResult<u64>;
+    /// Across organizations: the queued or running scans that no instance runs any more
+    /// become `interrupted`: running ones whose claim ran out before `now` (the instance
+    /// running them stopped or died), and queued ones never started and created before
+    /// `unclaimed_before`. A scan whose claim is current is left to its instance. Returns how
+    /// many.
+    fn interrupt_abandoned_scans(
+        &self,
+        now: DateTime<Utc>,
+        unclaimed_before: DateTime<Utc>,
+    ) -> RepoResult<u64>;
 
     /// Whether a scan of the organization has completed.
     fn has_completed_scan(&self, org: OrganizationId) -> RepoResult<bool>;

@@ -47,8 +47,8 @@ pub(crate) enum CrossTenant {
     /// Verifying a signed agent request: the `X-Agent-Id` header is all the request has; the
     /// rest of the request runs in the agent's organization.
     AgentById,
-    /// At start-up, discovery scans a stopped server left queued or running become
-    /// `interrupted`.
+    /// The periodic sweep: discovery scans whose instance stopped or died (their claim ran
+    /// out) become `interrupted`.
     ScanInterruption,
     /// The periodic sweep of agent nonces too old to be replayed.
     NoncePrune,

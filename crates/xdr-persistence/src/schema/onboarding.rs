@@ -29,6 +29,7 @@ diesel::table! {
         started_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
         error -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
     }
 }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use xdr_domain::net::IpRange;
 use xdr_domain::onboarding::{AgentPlatform, DiscoveryPolicy};
 use xdr_service::OnboardingConfig;
-use xdr_service::onboarding::{AgentDownload, ScanLimits};
+use xdr_service::onboarding::{AgentDownload, DEFAULT_SCAN_LEASE, ScanLimits};
 
 use super::error::ConfigError;
 use super::webhooks::check;
@@ -20,6 +20,7 @@ pub const CONCURRENCY_RANGE: RangeInclusive<usize> = 1..=4096;
 pub const MAX_PROBES_RANGE: RangeInclusive<usize> = 1..=65_536;
 pub const CONNECT_TIMEOUT_MS_RANGE: RangeInclusive<u64> = 50..=30_000;
 pub const BUDGET_SECONDS_RANGE: RangeInclusive<u64> = 5..=86_400;
+pub const SCAN_LEASE_SECONDS_RANGE: RangeInclusive<u64> = 2..=600;
 
 /// The agent binaries a downloads directory may hold, by platform. Only these names are
 /// served: a request can never name another file.
@@ -43,6 +44,9 @@ pub struct DiscoverySettings {
     pub connect_timeout_ms: u64,
     /// How long one scan may run.
     pub budget_seconds: u64,
+    /// How long a running scan's claim lasts past its last progress write: a scan whose
+    /// instance stopped or died is interrupted (by any instance) this long after.
+    pub scan_lease_seconds: u64,
 }
 
 impl Default for DiscoverySettings {
@@ -55,6 +59,7 @@ impl Default for DiscoverySettings {
             max_probes: OnboardingConfig::default().max_probes,
             connect_timeout_ms: u64::try_from(limits.connect_timeout.as_millis()).unwrap_or(0),
             budget_seconds: limits.budget.as_secs(),
+            scan_lease_seconds: DEFAULT_SCAN_LEASE.as_secs(),
         }
     }
 }
@@ -84,6 +89,11 @@ impl DiscoverySettings {
             "discovery.budget_seconds",
             self.budget_seconds,
             BUDGET_SECONDS_RANGE,
+        )?;
+        check(
+            "discovery.scan_lease_seconds",
+            self.scan_lease_seconds,
+            SCAN_LEASE_SECONDS_RANGE,
         )
     }
 
@@ -192,5 +202,6 @@ pub fn onboarding_config(
         scan_limits: discovery.limits(),
         max_probes: discovery.max_probes,
         downloads: agent_downloads(downloads.directory.as_deref())?,
+        scan_lease: Duration::from_secs(discovery.scan_lease_seconds),
     })
 }

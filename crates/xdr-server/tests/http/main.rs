@@ -34,6 +34,7 @@ mod binary_lifecycle;
 mod binary_onboarding;
 mod binary_request_log;
 mod binary_row_security;
+mod binary_scan_claims;
 mod binary_server;
 mod binary_tls;
 mod binary_webhook_claims;

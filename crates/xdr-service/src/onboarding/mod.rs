@@ -5,6 +5,7 @@
 mod banner;
 mod install;
 mod scan_jobs;
+mod scan_sweeper;
 pub mod scanner;
 mod scans;
 mod tokens;
@@ -13,6 +14,7 @@ mod wizard;
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use thiserror::Error;
 use tokio::sync::Semaphore;
@@ -25,6 +27,7 @@ use crate::agents::AgentService;
 
 pub use install::{AgentDownload, InstallScripts};
 pub use scan_jobs::ScanJobs;
+pub use scan_sweeper::ScanSweeper;
 pub use scanner::{HostFound, ScanEnd, ScanLimits, ScanOutcome, ScanProgress, scan};
 pub use tokens::IssuedToken;
 pub use validation::{Validation, ValidationCheck};
@@ -41,7 +44,13 @@ pub struct OnboardingConfig {
     pub max_probes: usize,
     /// The agent binaries `GET /downloads/…` serves, with their digests.
     pub downloads: Vec<AgentDownload>,
+    /// How long a running scan's claim lasts past its last progress write (each second): an
+    /// instance that stopped or died leaves its scans to be interrupted this long after.
+    pub scan_lease: Duration,
 }
+
+/// [`OnboardingConfig::scan_lease`] unless configured.
+pub const DEFAULT_SCAN_LEASE: Duration = Duration::from_secs(30);
 
 impl Default for OnboardingConfig {
     fn default() -> Self {
@@ -51,6 +60,7 @@ impl Default for OnboardingConfig {
             scan_limits: ScanLimits::default(),
             max_probes: 512,
             downloads: Vec::new(),
+            scan_lease: DEFAULT_SCAN_LEASE,
         }
     }
 }
@@ -145,5 +155,14 @@ impl OnboardingService {
     /// The scans running in this process (for shutdown: cancel them all).
     pub fn scan_jobs(&self) -> &ScanJobs {
         &self.jobs
+    }
+
+    /// The sweep of scans no instance runs any more (see [`ScanSweeper`]).
+    pub fn scan_sweeper(&self) -> ScanSweeper {
+        ScanSweeper::new(
+            Arc::clone(&self.ports),
+            Arc::clone(&self.clock),
+            self.config.scan_lease,
+        )
     }
 }

@@ -1,18 +1,22 @@
 //! Discovery scans running in this process: each a Tokio task that marks its scan running,
 //! probes, writes progress every second (stopping when storage says the scan was cancelled),
-//! and stores what it found, classified, when it ends.
+//! and stores what it found, classified, when it ends. Starting and every progress write
+//! claim the scan for this instance for the lease; a scan whose claim runs out (its instance
+//! stopped or died) is interrupted by any instance's sweep ([`super::ScanSweeper`]).
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{Semaphore, watch};
 use xdr_auth::blocking;
 use xdr_domain::onboarding::{Asset, ScanCounts, ScanPlan, ScanStatus, classify};
 use xdr_domain::{AssetId, Clock, OrganizationId, RepoError, ScanId};
 
 use super::OnboardingPorts;
+use super::scan_sweeper::lease_end;
 use super::scanner::{HostFound, ScanEnd, ScanLimits, ScanProgress, scan};
 
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
@@ -31,6 +35,14 @@ pub(super) struct Job {
     pub id: ScanId,
     pub plan: ScanPlan,
     pub limits: ScanLimits,
+    pub lease: Duration,
+}
+
+impl Job {
+    /// The claim made now: the lease from the clock's now.
+    fn claim(&self) -> DateTime<Utc> {
+        lease_end(self.clock.now(), self.lease)
+    }
 }
 
 impl ScanJobs {
@@ -117,11 +129,11 @@ async fn progress_write(
     counts: ScanCounts,
     found: Vec<Asset>,
 ) -> Result<bool, RepoError> {
-    let (ports, org, id) = (Arc::clone(&job.ports), job.org, job.id);
+    let (ports, org, id, until) = (Arc::clone(&job.ports), job.org, job.id, job.claim());
     blocking::run(move || {
         ports
             .onboarding
-            .record_scan_progress(org, id, counts, &found)
+            .record_scan_progress(org, id, counts, &found, until)
     })
     .await
 }
@@ -152,7 +164,8 @@ async fn run_inner(
     cancelled: watch::Receiver<bool>,
 ) -> Result<(), RepoError> {
     let (ports, org, id, now) = (Arc::clone(&job.ports), job.org, job.id, job.clock.now());
-    if !blocking::run(move || ports.onboarding.start_scan(org, id, now)).await? {
+    let until = lease_end(now, job.lease);
+    if !blocking::run(move || ports.onboarding.start_scan(org, id, now, until)).await? {
         return Ok(());
     }
     tracing::info!(organization_id = %org, scan_id = %id, "discovery scan started");

@@ -96,6 +96,7 @@ impl OnboardingService {
             id: scan.id,
             plan,
             limits: self.config.scan_limits,
+            lease: self.config.scan_lease,
         });
         Ok(scan)
     }

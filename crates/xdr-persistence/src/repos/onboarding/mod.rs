@@ -1,6 +1,6 @@
 //! `OnboardingRepository`: the wizard's state (`wizard`), discovery scans (`scans`), the
 //! assets they found (`assets`) and enrollment tokens (`tokens`). Every query filters by the
-//! organization it is given; only `interrupt_active_scans` spans organizations.
+//! organization it is given; only `interrupt_abandoned_scans` spans organizations.
 
 mod assets;
 mod scans;
@@ -67,8 +67,15 @@ impl OnboardingRepository for SqlOnboardingRepository {
         self.db.tenant(org, |conn| scans::list(conn, org, page))
     }
 
-    fn start_scan(&self, org: OrganizationId, id: ScanId, now: DateTime<Utc>) -> RepoResult<bool> {
-        self.db.tenant(org, |conn| scans::start(conn, org, id, now))
+    fn start_scan(
+        &self,
+        org: OrganizationId,
+        id: ScanId,
+        now: DateTime<Utc>,
+        claimed_until: DateTime<Utc>,
+    ) -> RepoResult<bool> {
+        self.db
+            .tenant(org, |conn| scans::start(conn, org, id, now, claimed_until))
     }
 
     fn record_scan_progress(
@@ -77,9 +84,10 @@ impl OnboardingRepository for SqlOnboardingRepository {
         id: ScanId,
         counts: ScanCounts,
         assets: &[Asset],
+        claimed_until: DateTime<Utc>,
     ) -> RepoResult<bool> {
         self.db.tenant_write(org, |conn| {
-            if !scans::record_counts(conn, org, id, counts)? {
+            if !scans::record_counts(conn, org, id, counts, claimed_until)? {
                 return Ok(false);
             }
             assets::upsert(conn, org, id, assets)?;
@@ -116,10 +124,14 @@ impl OnboardingRepository for SqlOnboardingRepository {
             .tenant_write(org, |conn| scans::cancel(conn, org, id, now, &audit))
     }
 
-    fn interrupt_active_scans(&self, now: DateTime<Utc>) -> RepoResult<u64> {
+    fn interrupt_abandoned_scans(
+        &self,
+        now: DateTime<Utc>,
+        unclaimed_before: DateTime<Utc>,
+    ) -> RepoResult<u64> {
         self.db
             .cross_tenant_write(CrossTenant::ScanInterruption, |conn| {
-                scans::interrupt_all(conn, now)
+                scans::interrupt_abandoned(conn, now, unclaimed_before)
             })
     }
 

@@ -1,4 +1,5 @@
-//! Discovery scans, always within one organization but for the start-up interruption. A
+//! Discovery scans, always within one organization but for the interruption of abandoned
+//! ones. A
 //! scan's status moves only forward: queued → running → completed, failed, cancelled or
 //! interrupted; each statement names the statuses it moves from.
 
@@ -81,6 +82,7 @@ pub(super) fn start(
     org: OrganizationId,
     id: ScanId,
     now: DateTime<Utc>,
+    claimed_until: DateTime<Utc>,
 ) -> RepoResult<bool> {
     let changed = diesel::update(discovery_scans::table)
         .filter(discovery_scans::organization_id.eq(org.to_string()))
@@ -89,18 +91,21 @@ pub(super) fn start(
         .set((
             discovery_scans::status.eq(ScanStatus::Running.as_str()),
             discovery_scans::started_at.eq(to_db(now)),
+            discovery_scans::claimed_until.eq(to_db(claimed_until)),
         ))
         .execute(conn)
         .repo()?;
     Ok(changed > 0)
 }
 
-/// The counts of a running scan; false (nothing written) when it is not running.
+/// The counts of a running scan and its renewed claim; false (nothing written) when it is
+/// not running.
 pub(super) fn record_counts(
     conn: &mut AnyConnection,
     org: OrganizationId,
     id: ScanId,
     counts: ScanCounts,
+    claimed_until: DateTime<Utc>,
 ) -> RepoResult<bool> {
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let changed = diesel::update(discovery_scans::table)
@@ -110,6 +115,7 @@ pub(super) fn record_counts(
         .set((
             discovery_scans::hosts_scanned.eq(count(counts.hosts_scanned)),
             discovery_scans::found.eq(count(counts.found)),
+            discovery_scans::claimed_until.eq(to_db(claimed_until)),
         ))
         .execute(conn)
         .repo()?;
@@ -153,10 +159,23 @@ pub(super) fn cancel(
     get(conn, org, id)
 }
 
-/// Every active scan of every organization becomes `interrupted` (cross-tenant scope).
-pub(super) fn interrupt_all(conn: &mut AnyConnection, now: DateTime<Utc>) -> RepoResult<u64> {
+/// The active scans of every organization that no instance runs any more become
+/// `interrupted` (cross-tenant scope): running with a claim that ran out, or queued, never
+/// started, and created before `unclaimed_before`.
+pub(super) fn interrupt_abandoned(
+    conn: &mut AnyConnection,
+    now: DateTime<Utc>,
+    unclaimed_before: DateTime<Utc>,
+) -> RepoResult<u64> {
     let changed = diesel::update(discovery_scans::table)
         .filter(discovery_scans::status.eq_any(active()))
+        .filter(
+            discovery_scans::claimed_until
+                .lt(to_db(now))
+                .or(discovery_scans::claimed_until
+                    .is_null()
+                    .and(discovery_scans::created_at.lt(to_db(unclaimed_before)))),
+        )
         .set((
             discovery_scans::status.eq(ScanStatus::Interrupted.as_str()),
             discovery_scans::finished_at.eq(to_db(now)),

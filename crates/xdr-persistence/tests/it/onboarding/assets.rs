@@ -9,7 +9,7 @@ use xdr_domain::{AgentId, AssetId};
 use xdr_persistence::Database;
 use xdr_persistence::test_support::execute_sql;
 
-use super::{asset, page, running_scan};
+use super::{asset, claim, page, running_scan};
 use crate::support::{now, tenant};
 
 fn counts(hosts_scanned: u64, found: u64) -> ScanCounts {
@@ -33,8 +33,14 @@ fn assets_round_trip(db: &Database) {
     dc.hostname = None;
     dc.services = vec![ObservedService::new(389, None)];
     assert!(
-        repo.record_scan_progress(org.id, s.id, counts(10, 2), &[web.clone(), dc.clone()])
-            .unwrap()
+        repo.record_scan_progress(
+            org.id,
+            s.id,
+            counts(10, 2),
+            &[web.clone(), dc.clone()],
+            claim()
+        )
+        .unwrap()
     );
     let scanned = repo.get_scan(org.id, s.id).unwrap().unwrap();
     assert_eq!((scanned.hosts_scanned, scanned.found), (10, 2));
@@ -85,7 +91,8 @@ fn a_later_scan_updates_not_duplicates(db: &Database) {
             org.id,
             first.id,
             counts(1, 1),
-            std::slice::from_ref(&original)
+            std::slice::from_ref(&original),
+            claim()
         )
         .unwrap()
     );
@@ -124,7 +131,8 @@ fn a_later_scan_updates_not_duplicates(db: &Database) {
             org.id,
             second.id,
             counts(1, 1),
-            std::slice::from_ref(&seen_again)
+            std::slice::from_ref(&seen_again),
+            claim()
         )
         .unwrap()
     );
@@ -158,7 +166,8 @@ fn a_later_scan_updates_not_duplicates(db: &Database) {
             other.id,
             theirs.id,
             counts(1, 1),
-            std::slice::from_ref(&their_host)
+            std::slice::from_ref(&their_host),
+            claim()
         )
         .unwrap()
     );
@@ -187,7 +196,8 @@ fn a_later_scan_updates_not_duplicates(db: &Database) {
             org.id,
             third.id,
             counts(1, 1),
-            std::slice::from_ref(&nameless)
+            std::slice::from_ref(&nameless),
+            claim()
         )
         .unwrap()
     );
@@ -211,7 +221,13 @@ fn assets_stay_in_their_organization(db: &Database) {
     let host = asset("198.51.100.7", ours.id, t);
     assert!(
         !repo
-            .record_scan_progress(other.id, ours.id, counts(5, 1), std::slice::from_ref(&host))
+            .record_scan_progress(
+                other.id,
+                ours.id,
+                counts(5, 1),
+                std::slice::from_ref(&host),
+                claim()
+            )
             .unwrap()
     );
     for o in [org.id, other.id] {

@@ -8,7 +8,7 @@ mod wizard;
 
 use std::net::IpAddr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use xdr_domain::audit::{AuditAction, NewAuditEntry};
 use xdr_domain::onboarding::{
     AgentPlatform, Asset, AssetOs, AssetRole, EnrollmentToken, ObservedService, Scan, ScanStatus,
@@ -41,13 +41,21 @@ pub fn audit(org: OrganizationId, action: AuditAction, resource: impl ToString) 
     NewAuditEntry::new(org, action, "test").resource(resource)
 }
 
-/// Stores `scan(at)` for `org` and starts it.
+/// A claim of 30 s from now, as a running scan's instance makes it.
+pub fn claim() -> DateTime<Utc> {
+    crate::support::now() + Duration::seconds(30)
+}
+
+/// Stores `scan(at)` for `org` and starts it, claimed for 30 s from `at`.
 pub fn running_scan(db: &Database, org: OrganizationId, at: DateTime<Utc>) -> Scan {
     let s = scan(at);
     let repo = db.onboarding();
     repo.create_scan(org, &s, audit(org, AuditAction::DiscoveryScanStarted, s.id))
         .unwrap();
-    assert!(repo.start_scan(org, s.id, at).unwrap());
+    assert!(
+        repo.start_scan(org, s.id, at, at + Duration::seconds(30))
+            .unwrap()
+    );
     repo.get_scan(org, s.id).unwrap().unwrap()
 }
 

@@ -1,5 +1,5 @@
 //! Discovery scans: one active per organization, a status that only moves forward, and the
-//! start-up interruption across organizations.
+//! interruption of abandoned scans across organizations.
 
 use chrono::Duration;
 use xdr_domain::audit::AuditAction;
@@ -8,7 +8,7 @@ use xdr_domain::ports::OnboardingRepository;
 use xdr_domain::{Conflict, RepoError};
 use xdr_persistence::Database;
 
-use super::{actions, asset, audit, page, running_scan, scan};
+use super::{actions, asset, audit, claim, page, running_scan, scan};
 use crate::support::{now, tenant};
 
 fn scan_round_trip(db: &Database) {
@@ -32,9 +32,9 @@ fn scan_round_trip(db: &Database) {
     );
     assert!(!repo.has_completed_scan(org.id).unwrap());
 
-    assert!(repo.start_scan(org.id, first.id, t).unwrap());
+    assert!(repo.start_scan(org.id, first.id, t, claim()).unwrap());
     assert!(
-        !repo.start_scan(org.id, first.id, t).unwrap(),
+        !repo.start_scan(org.id, first.id, t, claim()).unwrap(),
         "started twice"
     );
     let counts = ScanCounts {
@@ -42,7 +42,7 @@ fn scan_round_trip(db: &Database) {
         found: 3,
     };
     assert!(
-        repo.record_scan_progress(org.id, first.id, counts, &[])
+        repo.record_scan_progress(org.id, first.id, counts, &[], claim())
             .unwrap()
     );
     let later = t + Duration::seconds(30);
@@ -144,7 +144,7 @@ fn one_active_scan_per_organization(db: &Database) {
         "the refused scan's entry rolled back"
     );
 
-    assert!(repo.start_scan(org.id, queued.id, now()).unwrap());
+    assert!(repo.start_scan(org.id, queued.id, now(), claim()).unwrap());
     let refused = repo.create_scan(
         org.id,
         &second,
@@ -182,10 +182,10 @@ fn a_cancelled_scan_refuses_progress(db: &Database) {
     let found = [asset("192.0.2.10", s.id, t)];
     assert!(
         !repo
-            .record_scan_progress(org.id, s.id, counts, &found)
+            .record_scan_progress(org.id, s.id, counts, &found, claim())
             .unwrap()
     );
-    assert!(!repo.start_scan(org.id, s.id, t).unwrap());
+    assert!(!repo.start_scan(org.id, s.id, t, claim()).unwrap());
     assert!(
         !repo
             .finish_scan(org.id, s.id, ScanStatus::Completed, None, t)
@@ -208,7 +208,7 @@ fn a_cancelled_scan_refuses_progress(db: &Database) {
     .unwrap();
     assert!(
         !repo
-            .record_scan_progress(org.id, queued.id, counts, &[])
+            .record_scan_progress(org.id, queued.id, counts, &[], claim())
             .unwrap()
     );
     let unknown = xdr_domain::ScanId::generate();
@@ -218,14 +218,17 @@ fn a_cancelled_scan_refuses_progress(db: &Database) {
     );
 }
 
-/// At start-up every queued and running scan of every organization is interrupted; ended
-/// scans keep their status.
-fn interrupt_active_scans_spans_organizations(db: &Database) {
+/// Across organizations, the active scans no instance runs any more are interrupted: a
+/// running one whose claim ran out and a queued one never started for a whole lease. A scan
+/// claimed by a live instance, one just queued, and ended scans are left as they are.
+fn interrupt_abandoned_scans_spans_organizations(db: &Database) {
     let repo = db.onboarding();
     let t = now();
     let (a, _) = tenant(db);
     let (b, _) = tenant(db);
     let (c, _) = tenant(db);
+    let (d, _) = tenant(db);
+    let (e, _) = tenant(db);
     let queued = scan(t);
     repo.create_scan(
         a.id,
@@ -233,6 +236,7 @@ fn interrupt_active_scans_spans_organizations(db: &Database) {
         audit(a.id, AuditAction::DiscoveryScanStarted, queued.id),
     )
     .unwrap();
+    // Claimed until t + 30 s by the instance that died.
     let running = running_scan(db, b.id, t);
     let completed = running_scan(db, c.id, t);
     assert!(
@@ -240,9 +244,32 @@ fn interrupt_active_scans_spans_organizations(db: &Database) {
             .unwrap()
     );
     let completed = repo.get_scan(c.id, completed.id).unwrap().unwrap();
+    // Its instance wrote progress and renewed its claim to t + 5 min.
+    let alive = running_scan(db, d.id, t);
+    let progress = ScanCounts {
+        hosts_scanned: 1,
+        found: 0,
+    };
+    let renewed = t + Duration::minutes(5);
+    assert!(
+        repo.record_scan_progress(d.id, alive.id, progress, &[], renewed)
+            .unwrap()
+    );
+    let fresh = scan(t + Duration::seconds(50));
+    repo.create_scan(
+        e.id,
+        &fresh,
+        audit(e.id, AuditAction::DiscoveryScanStarted, fresh.id),
+    )
+    .unwrap();
 
     let at = t + Duration::minutes(1);
-    assert_eq!(repo.interrupt_active_scans(at).unwrap(), 2);
+    let unclaimed_before = at - Duration::seconds(30);
+    assert_eq!(
+        repo.interrupt_abandoned_scans(at, unclaimed_before)
+            .unwrap(),
+        2
+    );
     for (org, id) in [(a.id, queued.id), (b.id, running.id)] {
         let s = repo.get_scan(org, id).unwrap().unwrap();
         assert_eq!(
@@ -251,16 +278,28 @@ fn interrupt_active_scans_spans_organizations(db: &Database) {
         );
     }
     assert_eq!(repo.get_scan(c.id, completed.id).unwrap(), Some(completed));
-    let progress = ScanCounts {
-        hosts_scanned: 1,
-        found: 0,
-    };
+    let still = |org, id| repo.get_scan(org, id).unwrap().unwrap().status;
+    assert_eq!(still(d.id, alive.id), ScanStatus::Running, "a live claim");
+    assert_eq!(still(e.id, fresh.id), ScanStatus::Queued, "just queued");
     assert!(
         !repo
-            .record_scan_progress(b.id, running.id, progress, &[])
+            .record_scan_progress(b.id, running.id, progress, &[], claim())
             .unwrap()
     );
-    assert_eq!(repo.interrupt_active_scans(at).unwrap(), 0);
+    assert_eq!(
+        repo.interrupt_abandoned_scans(at, unclaimed_before)
+            .unwrap(),
+        0
+    );
+    // Once the live claim runs out too, it is interrupted.
+    let later = renewed + Duration::seconds(1);
+    assert_eq!(
+        repo.interrupt_abandoned_scans(later, later - Duration::seconds(30))
+            .unwrap(),
+        2,
+        "the lapsed claim and the queued scan never started"
+    );
+    assert_eq!(still(d.id, alive.id), ScanStatus::Interrupted);
     // The slot is free again.
     let next = scan(at);
     repo.create_scan(
@@ -283,7 +322,7 @@ fn another_organizations_scan_is_out_of_reach(db: &Database) {
 
     assert_eq!(repo.get_scan(other.id, s.id).unwrap(), None);
     assert_eq!(repo.list_scans(other.id, &page(None, 10)).unwrap(), vec![]);
-    assert!(!repo.start_scan(other.id, s.id, t).unwrap());
+    assert!(!repo.start_scan(other.id, s.id, t, claim()).unwrap());
     let counts = ScanCounts {
         hosts_scanned: 50,
         found: 1,
@@ -291,7 +330,7 @@ fn another_organizations_scan_is_out_of_reach(db: &Database) {
     let found = [asset("192.0.2.20", s.id, t)];
     assert!(
         !repo
-            .record_scan_progress(other.id, s.id, counts, &found)
+            .record_scan_progress(other.id, s.id, counts, &found, claim())
             .unwrap()
     );
     assert!(
@@ -332,6 +371,6 @@ both_backends!(
     scan_round_trip,
     one_active_scan_per_organization,
     a_cancelled_scan_refuses_progress,
-    interrupt_active_scans_spans_organizations,
+    interrupt_abandoned_scans_spans_organizations,
     another_organizations_scan_is_out_of_reach,
 );

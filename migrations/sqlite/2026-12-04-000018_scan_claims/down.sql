@@ -1,0 +1,1 @@
+ALTER TABLE discovery_scans DROP COLUMN claimed_until;
