@@ -34,6 +34,8 @@ pub struct AgentRateLimiter {
     limiter: DefaultKeyedRateLimiter<Uuid>,
     clock: DefaultClock,
     checks: AtomicU64,
+    /// Requests refused since start (this process only).
+    refused: AtomicU64,
 }
 
 impl std::fmt::Debug for AgentRateLimiter {
@@ -51,6 +53,7 @@ impl AgentRateLimiter {
             limiter: RateLimiter::keyed(quota),
             clock: DefaultClock::default(),
             checks: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
         }
     }
 
@@ -59,9 +62,16 @@ impl AgentRateLimiter {
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             self.limiter.retain_recent();
         }
-        self.limiter
-            .check_key(&agent)
-            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+        self.limiter.check_key(&agent).map_err(|not_until| {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            not_until.wait_time_from(self.clock.now())
+        })
+    }
+
+    /// Requests this limiter refused since the process started. Each instance keeps its own
+    /// limiter (nothing is shared through the database), so this is per instance too.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
     }
 }
 

@@ -44,6 +44,8 @@ pub struct AuthRateLimiter {
     limiter: DefaultKeyedRateLimiter<IpAddr>,
     clock: DefaultClock,
     checks: AtomicU64,
+    /// Requests refused since start (this process only).
+    refused: AtomicU64,
     ipv6_prefix: u8,
 }
 
@@ -62,6 +64,7 @@ impl AuthRateLimiter {
             limiter: RateLimiter::keyed(quota),
             clock: DefaultClock::default(),
             checks: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
             ipv6_prefix: config.ipv6_prefix,
         }
     }
@@ -72,9 +75,16 @@ impl AuthRateLimiter {
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             self.limiter.retain_recent();
         }
-        self.limiter
-            .check_key(&key)
-            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+        self.limiter.check_key(&key).map_err(|not_until| {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            not_until.wait_time_from(self.clock.now())
+        })
+    }
+
+    /// Requests this limiter refused since the process started. Each instance keeps its own
+    /// limiter (nothing is shared through the database), so this is per instance too.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
     }
 }
 

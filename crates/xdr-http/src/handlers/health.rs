@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::metrics::{Scrape, render};
+use crate::metrics::{RateLimit, Scrape, render};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,12 +65,30 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .inspect_err(|e| tracing::warn!(error = %e, "metrics: audit entries unavailable"))
         .ok();
     let pools = state.observability.pools.pool_snapshots();
+    let rate_limited: Vec<(RateLimit, u64)> = [
+        (
+            RateLimit::SignInIp,
+            state.rate_limiter.as_ref().map(|l| l.refused()),
+        ),
+        (
+            RateLimit::Agent,
+            state.agent_rate_limiter.as_ref().map(|l| l.refused()),
+        ),
+        (
+            RateLimit::IngestToken,
+            state.ingest_rate_limiter.as_ref().map(|l| l.refused()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(limit, refused)| refused.map(|n| (limit, n)))
+    .collect();
     let text = render(&Scrape {
         requests: &state.metrics,
         telemetry: &state.observability.telemetry,
         pools: &pools,
         agents: agents.as_deref(),
         audit_entries,
+        rate_limited: &rate_limited,
     });
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -6,5 +6,5 @@ mod render;
 mod requests;
 
 pub use exposition::escape_label_value;
-pub use render::{Scrape, render};
+pub use render::{RateLimit, Scrape, render};
 pub use requests::{RequestMetrics, RequestSeries, UNMATCHED};

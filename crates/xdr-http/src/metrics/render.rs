@@ -16,6 +16,29 @@ pub struct Scrape<'a> {
     pub pools: &'a [PoolSnapshot],
     pub agents: Option<&'a [(AgentStatus, u64)]>,
     pub audit_entries: Option<u64>,
+    /// Requests refused by each rate limit this process enforces (only those configured).
+    pub rate_limited: &'a [(RateLimit, u64)],
+}
+
+/// The rate limits a process enforces, as `mini_xdr_instance_rate_limited_total` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimit {
+    /// `rate_limit.*`: sign-in and the other auth endpoints, API and console, per client IP.
+    SignInIp,
+    /// `agents.rate_limit_*`: signed agent requests, per agent.
+    Agent,
+    /// `ingest.rate_limit_*`: agentless ingest, per ingest token.
+    IngestToken,
+}
+
+impl RateLimit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignInIp => "sign_in_ip",
+            Self::Agent => "agent",
+            Self::IngestToken => "ingest_token",
+        }
+    }
 }
 
 fn counters<L: Label>(
@@ -92,8 +115,23 @@ pub fn render(s: &Scrape<'_>) -> String {
         "Webhook deliveries, by how they ended.",
         &t.webhook_deliveries,
     );
+    rate_limited(&mut e, s.rate_limited);
     stored(&mut e, s.agents, s.audit_entries);
     e.finish()
+}
+
+/// Named `instance_`: each process counts (and limits) on its own, nothing is shared through
+/// the database, so with N instances a client may get up to N times a limit.
+fn rate_limited(e: &mut Exposition, limits: &[(RateLimit, u64)]) {
+    const NAME: &str = "mini_xdr_instance_rate_limited_total";
+    e.family(
+        NAME,
+        Kind::Counter,
+        "Requests refused by a rate limit of this instance (limits are per instance).",
+    );
+    for (limit, refused) in limits {
+        e.sample(NAME, &[("limit", limit.as_str())], *refused);
+    }
 }
 
 fn http(e: &mut Exposition, requests: &RequestMetrics) {
@@ -231,6 +269,7 @@ mod tests {
             pools: &[],
             agents: Some(&[(AgentStatus::Active, 2)]),
             audit_entries: Some(9),
+            rate_limited: &[(RateLimit::SignInIp, 4), (RateLimit::IngestToken, 0)],
         });
         let mut families = Vec::new();
         for line in text.lines() {
@@ -252,6 +291,8 @@ mod tests {
         ));
         assert!(text.contains("mini_xdr_agents{status=\"active\"} 2\n"));
         assert!(text.contains("mini_xdr_audit_entries_total 9\n"));
+        assert!(text.contains("mini_xdr_instance_rate_limited_total{limit=\"sign_in_ip\"} 4\n"));
+        assert!(text.contains("mini_xdr_instance_rate_limited_total{limit=\"ingest_token\"} 0\n"));
     }
 
     #[test]
@@ -262,6 +303,7 @@ mod tests {
             pools: &[],
             agents: None,
             audit_entries: None,
+            rate_limited: &[],
         });
         assert!(!text.contains("mini_xdr_agents"));
         assert!(!text.contains("mini_xdr_audit_entries_total"));

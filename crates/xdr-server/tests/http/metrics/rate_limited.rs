@@ -1,5 +1,5 @@
 //! Sign-ins the per-IP limit refuses are counted as `rate_limited`, and the others still as
-//! what they were.
+//! what they were; the limiter counts its refusals in `mini_xdr_instance_rate_limited_total`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::num::NonZeroU32;
@@ -40,6 +40,21 @@ async fn refused_sign_ins_are_counted_as_rate_limited(backend: Backend) {
         6.0 - limited
     );
     assert_eq!(s.requests("/api/v1/auth/login", "POST", "429"), limited);
+    // The limiter's own count: this instance's refusals (limits are per instance).
+    assert_eq!(
+        s.get(
+            "mini_xdr_instance_rate_limited_total",
+            &[("limit", "sign_in_ip")]
+        ),
+        limited
+    );
+    assert_eq!(
+        s.get(
+            "mini_xdr_instance_rate_limited_total",
+            &[("limit", "ingest_token")]
+        ),
+        0.0
+    );
 }
 
 on_both_backends!(refused_sign_ins_are_counted_as_rate_limited);
