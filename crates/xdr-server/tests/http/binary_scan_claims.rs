@@ -127,18 +127,4 @@ fn a_scan_is_interrupted_only_once_its_instance_is_gone(backend: Backend) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-mod sqlite {
-    #[test]
-    fn a_scan_is_interrupted_only_once_its_instance_is_gone() {
-        super::a_scan_is_interrupted_only_once_its_instance_is_gone(crate::common::Backend::Sqlite);
-    }
-}
-
-mod postgres {
-    #[test]
-    fn a_scan_is_interrupted_only_once_its_instance_is_gone() {
-        super::a_scan_is_interrupted_only_once_its_instance_is_gone(
-            crate::common::Backend::Postgres,
-        );
-    }
-}
+on_both_backends_sync!(a_scan_is_interrupted_only_once_its_instance_is_gone);

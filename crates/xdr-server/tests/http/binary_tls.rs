@@ -248,23 +248,6 @@ fn refuses_to_start_without_a_usable_pair(backend: Backend) {
     }
 }
 
-macro_rules! on_both_backends_sync {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(crate::common::Backend::Sqlite);
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                super::$name(crate::common::Backend::Postgres);
-            })*
-        }
-    };
-}
-
 on_both_backends_sync!(
     serves_https_with_hsts,
     plain_http_has_no_hsts_and_survives_sighup,

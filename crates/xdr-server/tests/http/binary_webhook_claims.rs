@@ -160,24 +160,7 @@ fn a_dead_instances_delivery_is_made_by_another(backend: Backend) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test]
-            fn $name() {
-                super::$name(crate::common::Backend::Sqlite);
-            })*
-        }
-        mod postgres {
-            $(#[test]
-            fn $name() {
-                super::$name(crate::common::Backend::Postgres);
-            })*
-        }
-    };
-}
-
-on_both_backends!(
+on_both_backends_sync!(
     each_delivery_is_sent_once,
     a_dead_instances_delivery_is_made_by_another,
 );

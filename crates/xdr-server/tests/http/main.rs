@@ -30,6 +30,7 @@ mod binary_backup;
 mod binary_console_e2e;
 mod binary_cowrie;
 mod binary_events_prune;
+mod binary_instances;
 mod binary_lifecycle;
 mod binary_onboarding;
 mod binary_request_log;

@@ -328,6 +328,30 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Runs each named `fn(Backend)` test (the binary tests: they drive real processes, not an
+/// async app) on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends_sync {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::common::Backend::Sqlite);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $name() {
+                    super::$name($crate::common::Backend::Postgres);
+                }
+            )*
+        }
+    };
+}
+
 /// Invites `email` with `role` as `admin`, accepts, and returns the new member's login reply.
 pub async fn add_member<S, B>(app: &S, admin: &Registered, email: &str, role: &str) -> Reply
 where
