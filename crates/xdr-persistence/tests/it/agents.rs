@@ -83,7 +83,7 @@ pub fn asset(db: &Database, org: OrganizationId, ip: &str) -> Uuid {
     for sql in [
         format!(
             "INSERT INTO discovery_scans VALUES ('{scan}', '{org}', 'completed', '[]', '[]', \
-             '[]', 0, 0, 0, {t}, {t}, {t}, NULL)"
+             '[]', 0, 0, 0, {t}, {t}, {t}, NULL, NULL)"
         ),
         format!(
             "INSERT INTO assets VALUES ('{asset}', '{org}', '{ip}', NULL, 'linux', 0.5, \

@@ -213,7 +213,7 @@ fn onboarding(db: &Database, org: &Organization) {
         ),
         format!(
             "INSERT INTO discovery_scans VALUES ('{scan}', '{o}', 'completed', '[]', '[]', \
-             '[]', 0, 0, 0, {t}, {t}, {t}, NULL)"
+             '[]', 0, 0, 0, {t}, {t}, {t}, NULL, NULL)"
         ),
         format!(
             "INSERT INTO enrollment_tokens VALUES ('{token}', '{o}', '{token}', 'linux', \
