@@ -9,6 +9,13 @@ use crate::error::PersistenceError;
 pub const DEFAULT_POOL_SIZE: u32 = 10;
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// SQLite's page cache per connection, in KiB (filled as pages are read; up to this much for
+/// each of the pool's connections and the writer's).
+pub const DEFAULT_SQLITE_CACHE_KIB: u32 = 16 * 1024;
+/// How much of the SQLite file each connection maps into memory, in MiB (`0`: none, every
+/// page is read through the cache). Mapped pages are the OS's page cache: they show in RSS as
+/// file-backed and are shared by the connections.
+pub const DEFAULT_SQLITE_MMAP_MIB: u32 = 1024;
 
 /// Where the database is and how to pool connections to it.
 #[derive(Clone, PartialEq, Eq)]
@@ -22,6 +29,10 @@ pub struct DatabaseConfig {
     pub connect_timeout: Duration,
     /// How long a SQLite connection waits for a lock held by another connection.
     pub sqlite_busy_timeout: Duration,
+    /// SQLite's page cache per connection, in KiB (`PRAGMA cache_size`).
+    pub sqlite_cache_kib: u32,
+    /// SQLite's memory-mapped I/O per connection, in MiB (`PRAGMA mmap_size`; 0: off).
+    pub sqlite_mmap_mib: u32,
 }
 
 impl DatabaseConfig {
@@ -32,6 +43,8 @@ impl DatabaseConfig {
             pool_size: DEFAULT_POOL_SIZE,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             sqlite_busy_timeout: DEFAULT_SQLITE_BUSY_TIMEOUT,
+            sqlite_cache_kib: DEFAULT_SQLITE_CACHE_KIB,
+            sqlite_mmap_mib: DEFAULT_SQLITE_MMAP_MIB,
         }
     }
 }
@@ -43,6 +56,8 @@ impl fmt::Debug for DatabaseConfig {
             .field("pool_size", &self.pool_size)
             .field("connect_timeout", &self.connect_timeout)
             .field("sqlite_busy_timeout", &self.sqlite_busy_timeout)
+            .field("sqlite_cache_kib", &self.sqlite_cache_kib)
+            .field("sqlite_mmap_mib", &self.sqlite_mmap_mib)
             .finish()
     }
 }

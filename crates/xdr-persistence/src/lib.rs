@@ -34,7 +34,7 @@ mod tx;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
-pub use config::{Backend, DatabaseConfig};
+pub use config::{Backend, DEFAULT_SQLITE_CACHE_KIB, DEFAULT_SQLITE_MMAP_MIB, DatabaseConfig};
 pub use connection::AnyConnection;
 pub use database::{Database, Repositories};
 pub use error::PersistenceError;

@@ -69,9 +69,13 @@ impl ManageConnection for AnyConnectionManager {
 /// (switching to WAL needs a lock) already wait instead of failing. `temp_store = MEMORY` keeps
 /// statement journals (the undo record a multi-row INSERT keeps in case a row fails) and sort
 /// scratch space in memory instead of temporary files: a write syscall per page otherwise.
+/// The page cache and the memory map are sized by the configuration (`cache_kib`,
+/// `mmap_mib`).
 #[derive(Debug)]
 struct SqlitePragmas {
     busy_timeout: Duration,
+    cache_kib: u32,
+    mmap_mib: u32,
 }
 
 impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
@@ -81,11 +85,14 @@ impl CustomizeConnection<AnyConnection, r2d2::Error> for SqlitePragmas {
         };
         let millis = self.busy_timeout.as_millis().min(i32::MAX as u128);
         conn.batch_execute(&format!("PRAGMA busy_timeout = {millis};"))?;
-        conn.batch_execute(
+        // A negative cache_size is in KiB; mmap_size is in bytes.
+        let mmap_bytes = u64::from(self.mmap_mib) * 1024 * 1024;
+        conn.batch_execute(&format!(
             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-             PRAGMA cache_size = -16384; PRAGMA mmap_size = 1073741824; \
+             PRAGMA cache_size = -{}; PRAGMA mmap_size = {mmap_bytes}; \
              PRAGMA wal_autocheckpoint = 10000; PRAGMA temp_store = MEMORY;",
-        )?;
+            self.cache_kib
+        ))?;
         Ok(())
     }
 }
@@ -103,6 +110,8 @@ pub(crate) fn build(
     }
     let customizer = SqlitePragmas {
         busy_timeout: config.sqlite_busy_timeout,
+        cache_kib: config.sqlite_cache_kib,
+        mmap_mib: config.sqlite_mmap_mib,
     };
     // A SQLite connection is a file handle that cannot drop like a network connection: no
     // `SELECT 1` before every checkout there. PostgreSQL connections are still tested, so a
@@ -122,4 +131,49 @@ pub(crate) fn build(
         .event_handler(waits.handler())
         .build(AnyConnectionManager { target })?;
     Ok(pool)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+
+    use super::*;
+
+    #[derive(diesel::QueryableByName)]
+    struct CacheSize {
+        #[diesel(sql_type = BigInt)]
+        cache_size: i64,
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct MmapSize {
+        #[diesel(sql_type = BigInt)]
+        mmap_size: i64,
+    }
+
+    #[test]
+    fn sqlite_connections_get_the_configured_cache_and_map() {
+        let dir = std::env::temp_dir().join(format!("mini-xdr-pool-{}", uuid::Uuid::new_v4()));
+        let path = dir.join("x.db");
+        let config = DatabaseConfig {
+            sqlite_cache_kib: 2048,
+            sqlite_mmap_mib: 0,
+            ..DatabaseConfig::new(format!("sqlite://{}", path.display()))
+        };
+        let waits = std::sync::Arc::new(PoolWaits::default());
+        let pool = build(&config, Target::Sqlite(path), &waits).unwrap();
+        let mut conn = pool.get().unwrap();
+        let AnyConnection::Sqlite(conn) = &mut *conn else {
+            panic!("a SQLite connection");
+        };
+        let cache = diesel::sql_query("PRAGMA cache_size").get_result::<CacheSize>(conn);
+        assert_eq!(cache.unwrap().cache_size, -2048, "KiB, as a negative count");
+        let mmap = diesel::sql_query("PRAGMA mmap_size").get_result::<MmapSize>(conn);
+        assert_eq!(mmap.unwrap().mmap_size, 0);
+        drop(pool);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -76,6 +76,7 @@ fn config(url: &str) -> DatabaseConfig {
         pool_size: POOL_SIZE,
         connect_timeout: Duration::from_secs(60),
         sqlite_busy_timeout: Duration::from_secs(30),
+        ..DatabaseConfig::new(url)
     }
 }
 

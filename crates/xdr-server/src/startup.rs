@@ -48,6 +48,8 @@ pub fn database_config(settings: &Settings) -> DatabaseConfig {
         pool_size: settings.database.pool_size,
         connect_timeout: settings.database.connect_timeout(),
         sqlite_busy_timeout: settings.database.sqlite_busy_timeout(),
+        sqlite_cache_kib: settings.database.sqlite_cache_kib,
+        sqlite_mmap_mib: settings.database.sqlite_mmap_mib,
     }
 }
 

@@ -126,6 +126,10 @@ pub struct DatabaseSettings {
     pub pool_size: u32,
     pub connect_timeout_seconds: u64,
     pub sqlite_busy_timeout_ms: u64,
+    /// SQLite's page cache per connection, in KiB.
+    pub sqlite_cache_kib: u32,
+    /// SQLite's memory map per connection, in MiB (0: off).
+    pub sqlite_mmap_mib: u32,
 }
 
 impl Default for DatabaseSettings {
@@ -135,6 +139,8 @@ impl Default for DatabaseSettings {
             pool_size: DEFAULT_POOL_SIZE,
             connect_timeout_seconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
             sqlite_busy_timeout_ms: DEFAULT_SQLITE_BUSY_TIMEOUT_MS,
+            sqlite_cache_kib: xdr_persistence::DEFAULT_SQLITE_CACHE_KIB,
+            sqlite_mmap_mib: xdr_persistence::DEFAULT_SQLITE_MMAP_MIB,
         }
     }
 }

@@ -20,6 +20,10 @@ pub const ACCESS_TOKEN_TTL_SECONDS_RANGE: RangeInclusive<u64> = 60..=86_400;
 pub const REFRESH_TOKEN_TTL_DAYS_RANGE: RangeInclusive<u64> = 1..=365;
 /// A load balancer notices a failing `/readyz` within a few probe intervals.
 pub const SHUTDOWN_DELAY_SECONDS_RANGE: RangeInclusive<u64> = 0..=60;
+/// 64 KiB to 4 GiB of page cache per SQLite connection.
+pub const SQLITE_CACHE_KIB_RANGE: RangeInclusive<u32> = 64..=4_194_304;
+/// Up to 64 GiB mapped per SQLite connection (SQLite caps it at its compile-time maximum).
+pub const SQLITE_MMAP_MIB_RANGE: RangeInclusive<u32> = 0..=65_536;
 /// The kid of `auth.jwt_secret`.
 pub const DEFAULT_JWT_KID: &str = "default";
 const SCHEMES: [&str; 4] = ["sqlite://", "sqlite:", "postgres://", "postgresql://"];
@@ -44,6 +48,16 @@ pub(crate) fn validate(settings: &Settings) -> Result<(), ConfigError> {
     at_least_one(
         "database.connect_timeout_seconds",
         database.connect_timeout_seconds,
+    )?;
+    in_range(
+        "database.sqlite_cache_kib",
+        database.sqlite_cache_kib,
+        SQLITE_CACHE_KIB_RANGE,
+    )?;
+    in_range(
+        "database.sqlite_mmap_mib",
+        database.sqlite_mmap_mib,
+        SQLITE_MMAP_MIB_RANGE,
     )?;
 
     let auth = &settings.auth;
