@@ -40,11 +40,9 @@ pub struct PasswordHasher {
 }
 
 impl PasswordHasher {
-    /// Builds the hasher; computes the dummy hash once (this takes one hash's time).
+    /// Builds the hasher, with a dummy hash made without hashing ([`unmatchable_hash`]).
     pub fn new(cost: u32, concurrency: usize) -> Result<Self, PasswordHashError> {
-        let dummy_password = xdr_crypto::random_token();
-        let dummy = bcrypt::hash(prehash(dummy_password.expose()).as_bytes(), cost)
-            .map_err(|e| PasswordHashError::Hash(e.to_string()))?;
+        let dummy = unmatchable_hash(cost)?;
         Ok(Self {
             cost,
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
@@ -146,6 +144,31 @@ impl PasswordHasher {
 }
 
 /// The cost of a bcrypt hash (`$2b$12$...` → 12).
+/// The costs bcrypt accepts.
+const BCRYPT_COSTS: std::ops::RangeInclusive<u32> = 4..=31;
+
+/// A bcrypt hash at `cost` with a random salt and a random digest. Verifying a password
+/// against it runs bcrypt's whole key schedule at `cost` (the digest is compared only at the
+/// end), so an unknown user's sign-in takes as long as a known user's; no password matches it
+/// (one would need a 184-bit preimage). Made without hashing: start-up used to spend one hash
+/// on it (~250 ms at cost 12, most of the time to ready).
+fn unmatchable_hash(cost: u32) -> Result<String, PasswordHashError> {
+    if !BCRYPT_COSTS.contains(&cost) {
+        return Err(PasswordHashError::Hash(format!(
+            "cost {cost} is outside bcrypt's {}..={}",
+            BCRYPT_COSTS.start(),
+            BCRYPT_COSTS.end()
+        )));
+    }
+    let salt = xdr_crypto::random_bytes::<16>();
+    let digest = xdr_crypto::random_bytes::<23>();
+    Ok(format!(
+        "$2b${cost:02}${}{}",
+        bcrypt::BASE_64.encode(salt),
+        bcrypt::BASE_64.encode(digest)
+    ))
+}
+
 fn hash_cost(hash: &str) -> Option<u32> {
     let mut parts = hash.split('$');
     let (_, _, cost) = (parts.next()?, parts.next()?, parts.next()?);
@@ -234,6 +257,26 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_a_full_verification_and_matches_nothing() {
+        let dummy = unmatchable_hash(TEST_COST).unwrap();
+        assert_eq!(dummy.len(), 60, "{dummy}");
+        assert_eq!(hash_cost(&dummy), Some(TEST_COST));
+        // Ok(false), not an error: a refused hash would return before the key schedule runs,
+        // and unknown users would answer faster than known ones.
+        let input = prehash("violet tractor mango fjord");
+        assert_eq!(bcrypt::verify(input.as_bytes(), &dummy).ok(), Some(false));
+        assert_ne!(
+            dummy,
+            unmatchable_hash(TEST_COST).unwrap(),
+            "random each time"
+        );
+        let twelve = unmatchable_hash(12).unwrap();
+        assert!(twelve.starts_with("$2b$12$"), "{twelve}");
+        assert!(unmatchable_hash(3).is_err());
+        assert!(unmatchable_hash(32).is_err());
     }
 
     #[tokio::test]
