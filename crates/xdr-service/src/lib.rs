@@ -14,6 +14,7 @@ pub mod detection;
 pub mod identity;
 pub mod ingest;
 pub mod inventory;
+mod lease;
 pub mod onboarding;
 pub mod webhooks;
 

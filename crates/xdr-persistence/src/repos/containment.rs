@@ -11,6 +11,7 @@ use crate::database::{CrossTenant, Database};
 use crate::error::DbResultExt;
 use crate::models::{ACTION_COLUMNS, ActionRow, POLICY_COLUMNS, PolicyRow};
 use crate::schema::{action_logs, containment_policies};
+use crate::time::to_db;
 
 #[derive(Debug, Clone)]
 pub struct SqlContainmentRepository {
@@ -175,9 +176,9 @@ impl ContainmentRepository for SqlContainmentRepository {
                 .filter(
                     action_logs::claimed_until
                         .is_null()
-                        .or(action_logs::claimed_until.le(now.naive_utc())),
+                        .or(action_logs::claimed_until.le(to_db(now))),
                 )
-                .set(action_logs::claimed_until.eq(until.naive_utc()))
+                .set(action_logs::claimed_until.eq(to_db(until)))
                 .execute(conn)
                 .repo()
         })?;
@@ -198,8 +199,8 @@ impl ContainmentRepository for SqlContainmentRepository {
             .filter(
                 action_logs::claimed_until
                     .is_null()
-                    .and(action_logs::created_at.lt(unclaimed_before.naive_utc()))
-                    .or(action_logs::claimed_until.le(now.naive_utc())),
+                    .and(action_logs::created_at.lt(to_db(unclaimed_before)))
+                    .or(action_logs::claimed_until.le(to_db(now))),
             )
             .select(ACTION_COLUMNS)
             .order(action_logs::id.asc())

@@ -48,7 +48,7 @@ fn healthcheck(data_dir: &Path, bind: &str, args: &[&str]) -> Output {
 }
 
 /// One answer on a keep-alive connection: (status, head in lower case, body).
-pub fn read_answer(stream: &mut TcpStream) -> (u16, String, String) {
+pub fn read_answer(stream: &mut impl Read) -> (u16, String, String) {
     let mut bytes = Vec::new();
     let mut byte = [0u8; 1];
     while !bytes.ends_with(b"\r\n\r\n") {

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::binary::{Server, command, temp_dir};
+use crate::binary_server::call;
 use crate::common::{Backend, test_database};
 use xdr_persistence::test_support::TestDatabase;
 
@@ -78,20 +79,6 @@ impl Setup {
             cmd.env("MINI_XDR__DATABASE__URL", db.url());
         }
         Server::start_on(cmd, &format!("127.0.0.1:{}", self.port))
-    }
-}
-
-fn call(server: &Server, token: &str, method: &str, path: &str, body: Option<Value>) -> Value {
-    let body = body.map(|b| b.to_string());
-    let (status, reply) = server.request_as(method, path, body.as_deref(), Some(token));
-    assert!(
-        (200..300).contains(&status),
-        "{method} {path}: {status} {reply}"
-    );
-    if reply.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&reply).unwrap()
     }
 }
 

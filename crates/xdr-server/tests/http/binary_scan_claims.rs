@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use xdr_persistence::test_support::TestDatabase;
 
-use crate::binary_server::{Server, command, temp_dir};
+use crate::binary_server::{Server, call, command, temp_dir};
 use crate::common::{Backend, register_body, test_database};
 
 const ONBOARDING: &str = "/api/v1/onboarding";
@@ -48,16 +48,6 @@ fn silent_ports() -> Vec<u16> {
             port
         })
         .collect()
-}
-
-fn call(server: &Server, token: &str, method: &str, path: &str, body: Option<Value>) -> Value {
-    let body = body.map(|b| b.to_string());
-    let (status, reply) = server.request_as(method, path, body.as_deref(), Some(token));
-    assert!(
-        (200..300).contains(&status),
-        "{method} {path}: {status} {reply}"
-    );
-    serde_json::from_str(&reply).unwrap_or(Value::Null)
 }
 
 /// Registers an organization on `server` and starts a scan of the silent ports: the admin's

@@ -180,3 +180,24 @@ pub fn http_request(
         .unwrap_or_default();
     (status, body)
 }
+
+/// A JSON request as `token` that must succeed (2xx): the answer's JSON, `Null` when empty.
+pub fn call(
+    server: &Server,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let body = body.map(|b| b.to_string());
+    let (status, reply) = server.request_as(method, path, body.as_deref(), Some(token));
+    assert!(
+        (200..300).contains(&status),
+        "{method} {path}: {status} {reply}"
+    );
+    if reply.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&reply).unwrap()
+    }
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use xdr_persistence::test_support::TestDatabase;
 
-use crate::binary_server::{Server, command, temp_dir};
+use crate::binary_server::{Server, call, command, temp_dir};
 use crate::common::receiver::{Receiver, Step};
 use crate::common::{Backend, failed_logins, register_body, test_database};
 
@@ -34,16 +34,6 @@ fn instance(dir: &Path, db: Option<&TestDatabase>, concurrency: &str, margin: &s
     Server::start(cmd)
 }
 
-fn call(server: &Server, method: &str, path: &str, body: Value, token: &str) -> Value {
-    let body = body.to_string();
-    let (status, answer) = server.request_as(method, path, Some(&body), Some(token));
-    assert!(
-        (200..300).contains(&status),
-        "{method} {path}: {status} {answer}"
-    );
-    serde_json::from_str(&answer).unwrap()
-}
-
 /// Registers an organization on `server`, points its webhook at `receiver` and opens an
 /// incident: the admin's access token and the incident id.
 fn organization(server: &Server, receiver: &Receiver) -> (String, String) {
@@ -55,9 +45,15 @@ fn organization(server: &Server, receiver: &Receiver) -> (String, String) {
         .unwrap()
         .to_owned();
     let url = json!({ "url": receiver.url });
-    call(server, "PUT", "/api/v1/integrations/webhook", url, &token);
+    call(
+        server,
+        &token,
+        "PUT",
+        "/api/v1/integrations/webhook",
+        Some(url),
+    );
     let events = failed_logins("203.0.113.7", 6);
-    let ingested = call(server, "POST", "/api/v1/events", events, &token);
+    let ingested = call(server, &token, "POST", "/api/v1/events", Some(events));
     let incident = ingested["incidents_opened"][0].as_str().unwrap().to_owned();
     (token, incident)
 }
@@ -66,7 +62,7 @@ fn organization(server: &Server, receiver: &Receiver) -> (String, String) {
 fn act(server: &Server, token: &str, incident: &str) -> String {
     let path = format!("/api/v1/incidents/{incident}/actions");
     let body = json!({"action": "notify", "params": {"channel": "soc"}});
-    let action = call(server, "POST", &path, body, token);
+    let action = call(server, token, "POST", &path, Some(body));
     assert_eq!(action["status"], "pending", "{action}");
     action["id"].as_str().unwrap().to_owned()
 }

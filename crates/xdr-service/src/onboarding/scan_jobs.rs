@@ -16,7 +16,6 @@ use xdr_domain::onboarding::{Asset, ScanCounts, ScanPlan, ScanStatus, classify};
 use xdr_domain::{AssetId, Clock, OrganizationId, RepoError, ScanId};
 
 use super::OnboardingPorts;
-use super::scan_sweeper::lease_end;
 use super::scanner::{HostFound, ScanEnd, ScanLimits, ScanProgress, scan};
 
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
@@ -41,7 +40,7 @@ pub(super) struct Job {
 impl Job {
     /// The claim made now: the lease from the clock's now.
     fn claim(&self) -> DateTime<Utc> {
-        lease_end(self.clock.now(), self.lease)
+        crate::lease::after(self.clock.now(), self.lease)
     }
 }
 
@@ -164,7 +163,7 @@ async fn run_inner(
     cancelled: watch::Receiver<bool>,
 ) -> Result<(), RepoError> {
     let (ports, org, id, now) = (Arc::clone(&job.ports), job.org, job.id, job.clock.now());
-    let until = lease_end(now, job.lease);
+    let until = crate::lease::after(now, job.lease);
     if !blocking::run(move || ports.onboarding.start_scan(org, id, now, until)).await? {
         return Ok(());
     }

@@ -7,17 +7,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use xdr_auth::blocking;
 use xdr_domain::{Clock, RepoError};
 
 use super::OnboardingPorts;
-
-/// The end of a claim of `lease` made at `now`.
-pub(super) fn lease_end(now: DateTime<Utc>, lease: Duration) -> DateTime<Utc> {
-    let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
-    now.checked_add_signed(lease).unwrap_or(now)
-}
 
 /// Interrupts the scans no instance runs any more; [`ScanSweeper::spawn`] runs it every half
 /// lease (a scan left by a dead instance is interrupted between one and one and a half leases
@@ -50,8 +43,7 @@ impl ScanSweeper {
     /// whole lease. Returns how many were interrupted.
     pub async fn sweep(&self) -> Result<u64, RepoError> {
         let now = self.clock.now();
-        let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::MAX);
-        let unclaimed_before = now.checked_sub_signed(lease).unwrap_or(now);
+        let unclaimed_before = crate::lease::before(now, self.lease);
         let ports = Arc::clone(&self.ports);
         blocking::run(move || {
             ports

@@ -100,10 +100,7 @@ impl WebhookDelivery {
             ticks.tick().await;
             loop {
                 ticks.tick().await;
-                let now = sweeper.clock.now();
-                let grace =
-                    chrono::Duration::from_std(sweeper.interval).unwrap_or(chrono::Duration::MAX);
-                let before = now.checked_sub_signed(grace).unwrap_or(now);
+                let before = crate::lease::before(sweeper.clock.now(), sweeper.interval);
                 match sweeper.sweep(before).await {
                     Ok(0) => {}
                     Ok(queued) => {

@@ -200,8 +200,7 @@ fn prepare(
     }
     // Another instance (or a duplicate job here) may hold it: only the claimant sends.
     let now = ports.clock.now();
-    let lease = chrono::Duration::from_std(config.claim_lease()).unwrap_or(chrono::Duration::MAX);
-    let until = now.checked_add_signed(lease).unwrap_or(now);
+    let until = crate::lease::after(now, config.claim_lease());
     if !ports
         .containment
         .claim_action(org, job.action_id, now, until)?

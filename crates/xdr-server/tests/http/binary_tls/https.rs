@@ -2,7 +2,7 @@
 //! showing the certificate the server presented.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use rustls::{ClientConnection, StreamOwned};
 use xdr_crypto::tls::test_certs::TestCa;
 use xdr_crypto::tls::{Trust, client_config};
 
-use crate::binary_lifecycle::connect;
+use crate::binary_lifecycle::{connect, read_answer};
 
 /// An HTTPS connection trusting only `ca`, kept open across requests.
 pub struct Https {
@@ -48,25 +48,6 @@ impl Https {
         )
         .unwrap();
         self.stream.flush().unwrap();
-        read_answer_from(&mut self.stream)
+        read_answer(&mut self.stream)
     }
-}
-
-/// One answer (status, head in lower case, body) from any stream.
-fn read_answer_from(stream: &mut impl Read) -> (u16, String, String) {
-    let mut bytes = Vec::new();
-    let mut byte = [0u8; 1];
-    while !bytes.ends_with(b"\r\n\r\n") {
-        assert_eq!(stream.read(&mut byte).unwrap(), 1, "closed mid-answer");
-        bytes.push(byte[0]);
-    }
-    let head = String::from_utf8(bytes).unwrap().to_ascii_lowercase();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .map_or(0, |v| v.trim().parse().unwrap());
-    let mut body = vec![0u8; length];
-    stream.read_exact(&mut body).unwrap();
-    (status, head, String::from_utf8(body).unwrap())
 }
